@@ -1,0 +1,57 @@
+"""The two admin sites.
+
+``tenant_site`` is a company's workspace: open only to that company's active
+members, on the company's own domain. ``landlord_site`` is the platform staff's
+admin on the root domain. Each lives in its own URLconf (the tenancy
+middleware picks one by host), so neither site's URLs exist on the other's host.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from unfold.sites import UnfoldAdminSite
+
+from opsplatform.admin.forms import TenantLoginForm
+from opsplatform.permissions import current_membership
+
+
+class TenantAdminSite(UnfoldAdminSite):
+    settings_name = "UNFOLD"
+    site_title = _("Workspace")
+    site_header = _("Workspace")
+    index_title = _("Dashboard")
+    index_template = "opsplatform/dashboard.html"
+    login_form = TenantLoginForm
+
+    def has_permission(self, request) -> bool:
+        tenant = getattr(request, "tenant", None)
+        user = request.user
+        return bool(
+            tenant is not None
+            and user.is_active
+            and user.is_authenticated
+            and current_membership(user) is not None
+        )
+
+
+class LandlordAdminSite(UnfoldAdminSite):
+    settings_name = "UNFOLD_LANDLORD"
+    site_title = _("Platform administration")
+    site_header = _("Platform administration")
+    index_title = _("Companies")
+    index_template = "opsplatform/landlord_index.html"
+
+    def has_permission(self, request) -> bool:
+        return bool(
+            getattr(request, "is_landlord_host", False)
+            and getattr(request, "tenant", None) is None
+            and request.user.is_active
+            and request.user.is_staff
+        )
+
+
+tenant_site = TenantAdminSite(name="admin")
+landlord_site = LandlordAdminSite(name="admin")
+
+__all__ = ["landlord_site", "settings", "tenant_site"]

@@ -1,0 +1,44 @@
+"""The one websocket a workspace page opens: live counters and notifications.
+
+A member joins two groups: the company's (dashboards) and their own within the
+company (inbox counters, notifications). Modules send to these groups through
+:func:`opsplatform.realtime.publish.publish`.
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from opsplatform.realtime.tenancy import group_name
+from opsplatform.tenancy.context import tenant_context
+
+
+class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        tenant = self.scope["tenant"]
+        if user is None or not user.is_authenticated or not await self._is_member(user, tenant):
+            await self.close(code=4403)
+            return
+        self.groups_joined = [group_name(tenant.pk), group_name(tenant.pk, "user", user.pk)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "tenant": tenant.slug})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def push(self, event):
+        await self.send_json(event["payload"])
+
+    @database_sync_to_async
+    def _is_member(self, user, tenant) -> bool:
+        from tenants.models import Membership
+
+        with tenant_context(tenant):
+            return Membership.objects.filter(
+                user_id=user.pk, status=Membership.Status.ACTIVE
+            ).exists()

@@ -1,0 +1,38 @@
+"""Production settings: everything secret comes from the environment.
+
+``DJANGO_SETTINGS_MODULE=opsplatform.settings.production`` with SECRET_KEY,
+DATABASE_URL, REDIS_URL and BASE_DOMAIN set. ``manage.py check --deploy``
+passes with these settings.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from opsplatform.settings import *  # noqa: E402,F403
+from opsplatform.settings import env, env_bool, env_list  # noqa: E402
+
+if not os.environ.get("SECRET_KEY"):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+
+DEBUG = False
+# Custom tenant domains are allowed in; unknown hosts are answered with a 404
+# by the tenancy middleware before anything else reads the host.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+WHITENOISE_USE_FINDERS = False
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))  # noqa: F405

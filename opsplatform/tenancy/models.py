@@ -1,0 +1,165 @@
+"""``TenantModel``: the one base of every tenant-owned table.
+
+It carries the non-null ``tenant`` foreign key, a default manager that only
+ever sees the current tenant (and raises when there is none), an explicit
+``all_tenants`` manager for landlord code, a check that foreign keys never
+point into another tenant, and simple-history on every subclass.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.audit import AuditedHistoricalRecords
+from opsplatform.tenancy.context import get_current_tenant, require_current_tenant
+
+
+class CrossTenantError(ValueError):
+    """A write tried to put a row into, or point a row at, another tenant."""
+
+
+class TenantQuerySet(models.QuerySet):
+    pass
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    """The default manager: only the current tenant's rows, or an error."""
+
+    def get_queryset(self):
+        tenant = require_current_tenant()
+        return super().get_queryset().filter(tenant_id=tenant.pk)
+
+
+class AllTenantsManager(models.Manager.from_queryset(TenantQuerySet)):
+    """Every tenant's rows. For landlord code, migrations and maintenance commands only."""
+
+
+def tenant_relations(model) -> list[models.Field]:
+    """Foreign keys and one-to-ones from ``model`` to other tenant-owned models."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and field.name != "tenant"
+        and isinstance(field.related_model, type)
+        and issubclass(field.related_model, TenantModel)
+    ]
+
+
+class TenantModel(models.Model):
+    tenant = models.ForeignKey(
+        "tenants.Tenant",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("company"),
+    )
+
+    objects = TenantManager()
+    all_tenants = AllTenantsManager()
+    history = AuditedHistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        # Related-object access and deletion cascades go through the base
+        # manager; they must keep working for landlord code, so it is unfiltered.
+        base_manager_name = "all_tenants"
+
+    # -- writes -------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        current = get_current_tenant()
+        if self.tenant_id is None:
+            self.tenant = require_current_tenant()
+        elif current is not None and self.tenant_id != current.pk:
+            raise CrossTenantError(
+                f"Cannot save {self._meta.label} of tenant {self.tenant_id} "
+                f"while working as tenant {current.pk}."
+            )
+        errors = self.cross_tenant_reference_errors()
+        if errors:
+            raise CrossTenantError(f"{self._meta.label}: {errors}")
+        super().save(*args, **kwargs)
+
+    def cross_tenant_reference_errors(self) -> dict[str, str]:
+        """Fields whose target belongs to another tenant, with a message for each."""
+        errors: dict[str, str] = {}
+        for field in tenant_relations(type(self)):
+            value = getattr(self, field.attname)
+            if value is None:
+                continue
+            if field.is_cached(self):
+                related = field.get_cached_value(self)
+                target_tenant = related.tenant_id if related is not None else None
+            else:
+                target_tenant = (
+                    field.related_model._base_manager.filter(pk=value)
+                    .values_list("tenant_id", flat=True)
+                    .first()
+                )
+            if target_tenant is not None and target_tenant != self.tenant_id:
+                errors[field.name] = str(
+                    _("Select a valid choice. That choice is not one of the available choices.")
+                )
+        return errors
+
+    # -- validation ---------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        if self.tenant_id is None:
+            self.tenant = require_current_tenant()
+        errors = self.cross_tenant_reference_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def _with_tenant(self, exclude):
+        # Forms leave ``tenant`` out (it is not editable), which would make
+        # Django skip every unique constraint that starts with it. The tenant
+        # is always known, so those constraints are always checked and a clash
+        # is a form error rather than an IntegrityError.
+        exclude = set(exclude or ())
+        exclude.discard("tenant")
+        if self.tenant_id is None:
+            self.tenant = require_current_tenant()
+        return exclude
+
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude=self._with_tenant(exclude))
+
+    def validate_constraints(self, exclude=None):
+        super().validate_constraints(exclude=self._with_tenant(exclude))
+
+    def unique_error_message(self, model_class, unique_check):
+        # "Membership with this User already exists", not "... this Company and User ...":
+        # within a tenant the company is implied.
+        fields = [name for name in unique_check if name != "tenant"]
+        if len(fields) == len(unique_check) or not fields:
+            return super().unique_error_message(model_class, unique_check)
+        opts = model_class._meta
+        labels = [capfirst(opts.get_field(name).verbose_name) for name in fields]
+        return ValidationError(
+            message=_("%(model_name)s with this %(field_labels)s already exists."),
+            code="unique_together",
+            params={
+                "model": self,
+                "model_class": model_class,
+                "model_name": capfirst(opts.verbose_name),
+                "unique_check": unique_check,
+                "field_labels": get_text_list(labels, _("and")),
+            },
+        )
+
+
+__all__ = [
+    "NON_FIELD_ERRORS",
+    "AllTenantsManager",
+    "CrossTenantError",
+    "TenantManager",
+    "TenantModel",
+    "TenantQuerySet",
+    "tenant_relations",
+]

@@ -1,0 +1,365 @@
+"""Every write about companies, domains, members and invitations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opsplatform.tenancy.context import tenant_context
+from opsplatform.tenancy.resolver import forget_host
+from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
+from tenants.roles import OWNER_ONLY_ROLES, RoleCode
+
+VALID_ROLES = frozenset(RoleCode.values)
+
+
+# -- companies --------------------------------------------------------------
+
+
+@transaction.atomic
+def tenant_create(
+    *,
+    name: str,
+    slug: str,
+    time_zone: str = "UTC",
+    currency: str = "USD",
+    default_language: str = "en",
+    logo=None,
+    owner_email: str = "",
+    invited_by: User | None = None,
+) -> Tenant:
+    """A new company with its ``<slug>.<base domain>`` address, and its owner invited."""
+    tenant = Tenant(
+        name=name,
+        slug=slug,
+        time_zone=time_zone,
+        currency=currency,
+        default_language=default_language,
+    )
+    if logo:
+        tenant.logo = logo
+    tenant.full_clean()
+    tenant.save()
+    domain_add(tenant=tenant, domain=f"{slug}.{settings.BASE_DOMAIN}", is_primary=True)
+    if owner_email:
+        invitation_create(
+            tenant=tenant,
+            email=owner_email,
+            roles=[RoleCode.OWNER],
+            invited_by=invited_by,
+            as_platform=True,
+        )
+    return tenant
+
+
+@transaction.atomic
+def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
+    if is_primary:
+        Domain.objects.filter(tenant=tenant, is_primary=True).update(is_primary=False)
+    row = Domain(tenant=tenant, domain=domain.strip().lower(), is_primary=is_primary)
+    row.full_clean()
+    row.save()
+    transaction.on_commit(lambda: forget_host(row.domain))
+    return row
+
+
+def _forget_tenant_hosts(tenant: Tenant) -> None:
+    hosts = list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
+    transaction.on_commit(lambda: [forget_host(host) for host in hosts])
+
+
+@transaction.atomic
+def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) -> Tenant:
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.status == Tenant.Status.SUSPENDED:
+        return tenant
+    tenant.status = Tenant.Status.SUSPENDED
+    tenant.suspended_reason = reason
+    tenant._change_reason = _("Suspended: %(reason)s") % {"reason": reason or "-"}
+    tenant.save(update_fields=["status", "suspended_reason"])
+    _forget_tenant_hosts(tenant)
+    return tenant
+
+
+@transaction.atomic
+def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.status == Tenant.Status.ACTIVE:
+        return tenant
+    tenant.status = Tenant.Status.ACTIVE
+    tenant.suspended_reason = ""
+    tenant._change_reason = _("Reactivated")
+    tenant.save(update_fields=["status", "suspended_reason"])
+    _forget_tenant_hosts(tenant)
+    return tenant
+
+
+def tenant_changed(*, tenant: Tenant) -> None:
+    """Drop cached copies of a company after its name, logo or settings changed."""
+    _forget_tenant_hosts(tenant)
+
+
+# -- roles ------------------------------------------------------------------
+
+
+def _clean_roles(roles) -> list[str]:
+    codes = sorted({str(code) for code in roles})
+    unknown = [code for code in codes if code not in VALID_ROLES]
+    if unknown:
+        raise ValidationError({"roles": _("Unknown role: %(role)s") % {"role": unknown[0]}})
+    if not codes:
+        raise ValidationError({"roles": _("Choose at least one role.")})
+    return codes
+
+
+def _granter_roles(*, tenant: Tenant, user: User | None) -> set[str]:
+    if user is None:
+        return set()
+    grants = RoleGrant.all_tenants.filter(
+        tenant=tenant, membership__user=user, membership__status=Membership.Status.ACTIVE
+    )
+    return set(grants.values_list("role", flat=True))
+
+
+def _check_may_grant(*, tenant: Tenant, by: User | None, roles, as_platform: bool) -> None:
+    if as_platform:
+        return
+    granter = _granter_roles(tenant=tenant, user=by)
+    if RoleCode.OWNER in granter:
+        return
+    if set(roles) & OWNER_ONLY_ROLES:
+        raise ValidationError(
+            {"roles": _("Only an owner can give the owner or CEO role.")}, code="owner_only"
+        )
+    if not granter & {RoleCode.HR}:
+        raise ValidationError(_("Only owners and HR can invite people or change roles."))
+    if set(roles) - {RoleCode.EMPLOYEE, RoleCode.MANAGER}:
+        raise ValidationError(
+            {"roles": _("HR can give the employee and manager roles; ask an owner for others.")},
+            code="owner_only",
+        )
+
+
+@transaction.atomic
+def membership_set_roles(
+    *, membership: Membership, roles, by: User | None, as_platform: bool = False
+) -> Membership:
+    codes = _clean_roles(roles)
+    tenant = membership.tenant
+    with tenant_context(tenant):
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        current = set(membership.role_grants.values_list("role", flat=True))
+        changed = current.symmetric_difference(codes)
+        _check_may_grant(tenant=tenant, by=by, roles=changed, as_platform=as_platform)
+        if RoleCode.OWNER in current and RoleCode.OWNER not in codes:
+            _refuse_last_owner(membership)
+        for grant in membership.role_grants.filter(role__in=current - set(codes)):
+            grant._change_reason = _("Role removed")
+            grant.delete()
+        for code in sorted(set(codes) - current):
+            grant = RoleGrant(membership=membership, role=code)
+            grant._change_reason = _("Role granted")
+            grant.save()
+    from opsplatform.permissions import forget_membership
+
+    if by is not None:
+        forget_membership(by)
+    return membership
+
+
+def _refuse_last_owner(membership: Membership) -> None:
+    other_owners = (
+        Membership.objects.filter(status=Membership.Status.ACTIVE, role_grants__role=RoleCode.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if not other_owners:
+        raise ValidationError(
+            _("A company needs at least one active owner. Make someone else an owner first."),
+            code="last_owner",
+        )
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, by: User | None) -> Membership:
+    with tenant_context(membership.tenant):
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if by is not None and membership.user_id == by.pk:
+            raise ValidationError(_("You cannot deactivate yourself."))
+        if RoleCode.OWNER in membership.role_codes():
+            _refuse_last_owner(membership)
+        membership.status = Membership.Status.DEACTIVATED
+        membership._change_reason = _("Deactivated")
+        membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership, by: User | None) -> Membership:
+    with tenant_context(membership.tenant):
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        membership.status = Membership.Status.ACTIVE
+        membership._change_reason = _("Reactivated")
+        membership.save(update_fields=["status"])
+    return membership
+
+
+# -- invitations ------------------------------------------------------------
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    tenant: Tenant,
+    email: str,
+    roles,
+    invited_by: User | None,
+    as_platform: bool = False,
+) -> Invitation:
+    """Invite someone by email; the email goes out once the transaction commits."""
+    email = User.objects.normalize_email(email.strip()).lower()
+    codes = _clean_roles(roles)
+    with tenant_context(tenant):
+        _check_may_grant(tenant=tenant, by=invited_by, roles=codes, as_platform=as_platform)
+        if Membership.objects.filter(
+            user__email__iexact=email, status=Membership.Status.ACTIVE
+        ).exists():
+            raise ValidationError(
+                {"email": _("%(email)s is already a member of this company.") % {"email": email}}
+            )
+        # An expired invitation no longer blocks a new one.
+        for stale in Invitation.objects.filter(
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__lte=timezone.now(),
+        ):
+            stale.revoked_at = timezone.now()
+            stale._change_reason = _("Expired; replaced by a new invitation")
+            stale.save(update_fields=["revoked_at"])
+        invitation = Invitation(tenant=tenant, email=email, roles=codes, invited_by=invited_by)
+        invitation.full_clean()
+        invitation.save()
+    _send_invitation_after_commit(invitation)
+    return invitation
+
+
+def _send_invitation_after_commit(invitation: Invitation) -> None:
+    from tenants.tasks import send_invitation_email
+
+    tenant_id, invitation_id = invitation.tenant_id, invitation.pk
+    transaction.on_commit(lambda: send_invitation_email(tenant_id, invitation_id))
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation) -> Invitation:
+    with tenant_context(invitation.tenant):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at or invitation.revoked_at:
+            raise ValidationError(_("This invitation is closed; send a new one."))
+        from tenants.models import default_invitation_expiry
+
+        invitation.expires_at = default_invitation_expiry()
+        invitation._change_reason = _("Resent")
+        invitation.save(update_fields=["expires_at"])
+    _send_invitation_after_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    with tenant_context(invitation.tenant):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at:
+            raise ValidationError(_("This invitation was already accepted."))
+        if not invitation.revoked_at:
+            invitation.revoked_at = timezone.now()
+            invitation._change_reason = _("Revoked")
+            invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+class InvitationClosed(ValidationError):
+    pass
+
+
+@transaction.atomic
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    password: str = "",
+    full_name: str = "",
+    user: User | None = None,
+) -> Membership:
+    """Join the company. A new person sets a password; an existing one is already
+    signed in (``user``) or proves who they are with their password."""
+    tenant = invitation.tenant
+    with tenant_context(tenant):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.status != Invitation.Status.PENDING:
+            raise InvitationClosed(
+                _("This invitation is %(status)s. Ask for a new one.")
+                % {"status": invitation.get_status_label()}
+            )
+        existing = User.objects.filter(email__iexact=invitation.email).first()
+        if user is not None and user.email.lower() != invitation.email.lower():
+            raise ValidationError(
+                _("This invitation is for %(email)s; you are signed in as someone else.")
+                % {"email": invitation.email}
+            )
+        if existing is None:
+            existing = User(email=invitation.email, full_name=full_name.strip())
+            password_validation.validate_password(password, existing)
+            existing.set_password(password)
+            existing.full_clean()
+            existing.save()
+        elif user is None:
+            if not existing.has_usable_password():
+                password_validation.validate_password(password, existing)
+                existing.set_password(password)
+                existing.save(update_fields=["password"])
+            elif not existing.check_password(password):
+                raise ValidationError(
+                    {"password": _("You already have an account; enter its password.")}
+                )
+            if full_name and not existing.full_name:
+                existing.full_name = full_name.strip()
+                existing.save(update_fields=["full_name"])
+        if not existing.is_active:
+            raise ValidationError(_("This account is disabled."))
+
+        membership = Membership.objects.filter(user=existing).first()
+        if membership is None:
+            membership = Membership(user=existing)
+            membership._change_reason = _("Joined by invitation")
+            membership.save()
+        elif not membership.is_active:
+            membership.status = Membership.Status.ACTIVE
+            membership._change_reason = _("Rejoined by invitation")
+            membership.save(update_fields=["status"])
+        current = set(membership.role_grants.values_list("role", flat=True))
+        for code in sorted(set(invitation.roles) - current):
+            grant = RoleGrant(membership=membership, role=code)
+            grant._change_reason = _("Granted by invitation")
+            grant.save()
+        invitation.accepted_at = timezone.now()
+        invitation._change_reason = _("Accepted")
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+# -- people -----------------------------------------------------------------
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    codes = {code for code, _label in settings.LANGUAGES}
+    if language not in codes:
+        raise ValidationError(_("Unknown language."))
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -1,0 +1,20 @@
+"""Cache invalidation only: a cached host -> tenant entry must not outlive an edit."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from opsplatform.tenancy.resolver import forget_host
+from tenants.models import Domain, Tenant
+
+
+@receiver([post_save, post_delete], sender=Domain)
+def forget_domain(sender, instance, **kwargs):
+    host = instance.domain
+    transaction.on_commit(lambda: forget_host(host))
+
+
+@receiver(post_save, sender=Tenant)
+def forget_tenant_hosts(sender, instance, **kwargs):
+    hosts = list(Domain.objects.filter(tenant=instance).values_list("domain", flat=True))
+    transaction.on_commit(lambda: [forget_host(host) for host in hosts])
