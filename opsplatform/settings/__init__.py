@@ -156,9 +156,11 @@ else:
     }
 
 AUTH_USER_MODEL = "tenants.User"
+# The email backend first: it is the one that logs people in (and the one a
+# session names); rules then answers the role questions.
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "opsplatform.auth.EmailBackend",
+    "rules.permissions.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,88 @@
+"""Shared people and places: tenant A (Acme) and tenant B (Globex), their owners,
+and clients that talk to a tenant's own host."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from opsplatform.tenancy import tenant_context
+from tenants import services
+from tenants.models import Membership, RoleGrant, Tenant, User
+from tenants.roles import RoleCode
+
+PASSWORD = "pw-Secret-123"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    with tenant_context(None):
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def make_tenant(db):
+    def make(slug: str, name: str | None = None, **extra) -> Tenant:
+        return services.tenant_create(name=name or slug.title(), slug=slug, **extra)
+
+    return make
+
+
+@pytest.fixture
+def tenant_a(make_tenant) -> Tenant:
+    return make_tenant("acme", "Acme Corp")
+
+
+@pytest.fixture
+def tenant_b(make_tenant) -> Tenant:
+    return make_tenant("globex", "Globex Ltd")
+
+
+@pytest.fixture
+def make_member(db):
+    def make(tenant: Tenant, email: str, roles=(RoleCode.EMPLOYEE,), user: User | None = None):
+        if user is None:
+            user = User.objects.filter(email=email).first() or User.objects.create_user(
+                email=email, password=PASSWORD, full_name=email.split("@")[0].title()
+            )
+        with tenant_context(tenant):
+            membership = Membership.objects.create(user=user)
+            for role in roles:
+                RoleGrant.objects.create(membership=membership, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def owner_a(tenant_a, make_member) -> User:
+    return make_member(tenant_a, "owner@acme.test", roles=[RoleCode.OWNER])
+
+
+@pytest.fixture
+def owner_b(tenant_b, make_member) -> User:
+    return make_member(tenant_b, "owner@globex.test", roles=[RoleCode.OWNER])
+
+
+@pytest.fixture
+def platform_admin(db) -> User:
+    return User.objects.create_superuser(email="admin@platform.test", password=PASSWORD)
+
+
+def host_of(tenant: Tenant | None) -> str:
+    return "localhost" if tenant is None else f"{tenant.slug}.localhost"
+
+
+@pytest.fixture
+def client_for():
+    """A test client on a tenant's host (or the root host for None), optionally signed in."""
+
+    def make(tenant: Tenant | None, user: User | None = None) -> Client:
+        client = Client(HTTP_HOST=host_of(tenant))
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
