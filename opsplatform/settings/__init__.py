@@ -112,6 +112,10 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL: the role the application runs as in production. Migrations run
+# as the tables' owner; this role gets data rights under row-level security
+# and append-only rights on the audit tables (opsplatform.tenancy.rls).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
 # Requests are atomic through the tenancy middleware (see its docstring), not
 # ATOMIC_REQUESTS, which would leave the session and RLS setting outside.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

@@ -50,14 +50,25 @@ def tenant_transaction(tenant) -> Iterator[object]:
         yield tenant
 
 
-def tenant_tables() -> list[str]:
+def _is_tenant_table(model) -> bool:
     from opsplatform.tenancy.models import TenantModel
 
-    tables = []
-    for model in apps.get_models(include_auto_created=False):
-        if issubclass(model, TenantModel) and not model._meta.proxy and model._meta.managed:
-            tables.append(model._meta.db_table)
-    return sorted(set(tables))
+    if model._meta.proxy or not model._meta.managed:
+        return False
+    if issubclass(model, TenantModel):
+        return True
+    # simple-history's copy of a tenant model carries the same tenant column.
+    instance_type = getattr(model, "instance_type", None)
+    return instance_type is not None and issubclass(instance_type, TenantModel)
+
+
+def tenant_tables() -> list[str]:
+    """Every table holding tenant rows: tenant models and their history tables."""
+    return sorted({m._meta.db_table for m in apps.get_models() if _is_tenant_table(m)})
+
+
+def history_tables() -> list[str]:
+    return sorted({m._meta.db_table for m in apps.get_models() if hasattr(m, "instance_type")})
 
 
 def policy_sql(table: str) -> list[str]:
@@ -91,3 +102,41 @@ def apply_policies(using: str = "default") -> list[str]:
                 cursor.execute(statement)
             done.append(table)
     return done
+
+
+def grant_app_role(role: str, using: str = "default") -> None:
+    """Give the application's own (non-owner) role what it needs, and no more.
+
+    It reads and writes domain tables, under the policies above; the audit
+    tables are append-only for it (tenancy and audit invariants).
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "postgresql" or not role:
+        return
+    q = conn.ops.quote_name
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            cursor.execute(f"CREATE ROLE {q(role)} NOLOGIN")
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {q(role)}")
+        cursor.execute(
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {q(role)}"
+        )
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q(role)}")
+        existing = set(conn.introspection.table_names(cursor))
+        for table in history_tables():
+            if table in existing:
+                cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {q(table)} FROM {q(role)}")
+
+
+def after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: keep policies (and the app role's grants) in step with the models."""
+    from django.conf import settings
+
+    # post_migrate fires once per app, all after the last migration; once is enough.
+    if getattr(sender, "name", None) != "opsplatform":
+        return
+    apply_policies(using=using)
+    grant_app_role(getattr(settings, "DATABASE_APP_ROLE", ""), using=using)

@@ -1,0 +1,88 @@
+"""Tenancy invariant 9: as tenant A's owner, nothing of tenant B's is reachable
+through any screen of any model registered in the tenant admin."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin as django_admin
+from django.urls import path
+
+from opsplatform.admin import TenantModelAdmin, tenant_site
+from opsplatform.admin.sites import TenantAdminSite
+from opsplatform.urls.common import urlpatterns as common_urls
+from tenants.models import Invitation, Membership
+from tests.opsplatform.crawler import MissingFactory, crawl, make_rows
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_tenant_admin_model_keeps_tenant_b_out(tenant_a, tenant_b, owner_a, client_for):
+    make_rows(tenant_site, tenant_a)
+    foreign = make_rows(tenant_site, tenant_b)
+
+    report = crawl(tenant_site, client_for(tenant_a, owner_a), foreign)
+
+    assert report.problems == []
+    # The crawler really walked the registry (not a hand-kept list).
+    assert set(report.models) == {m._meta.label for m in tenant_site._registry}
+    assert report.requests >= 5 * len(report.models)
+
+
+def test_crawler_fails_for_a_registered_model_without_a_factory(tenant_b):
+    site = TenantAdminSite(name="nofactory")
+    from tenants.models import Tenant
+
+    # Any model will do; Tenant has no entry in TENANT_FACTORIES.
+    site.register(Tenant, TenantModelAdmin)
+    with pytest.raises(MissingFactory, match="tenants.Tenant"):
+        make_rows(site, tenant_b)
+
+
+# -- the crawler catches a deliberately leaky admin ---------------------------
+
+leaky_site = TenantAdminSite(name="admin")
+
+
+class LeakyInvitationAdmin(TenantModelAdmin):
+    """Bypasses the tenant filter, the mistake the crawler exists to catch."""
+
+    def get_queryset(self, request):
+        return Invitation.all_tenants.all()
+
+
+class LeakyHistoryMembershipAdmin(TenantModelAdmin):
+    """Filters its list properly but reads history by id alone."""
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return history_manager.filter(**{pk_name: object_id})
+
+    def history_view(self, request, object_id, extra_context=None):
+        return super(TenantModelAdmin, self).history_view(request, object_id, extra_context)
+
+
+leaky_site.register(Invitation, LeakyInvitationAdmin)
+leaky_site.register(Membership, LeakyHistoryMembershipAdmin)
+
+urlpatterns = [path("admin/", leaky_site.urls), *common_urls]
+
+
+@pytest.mark.urls(__name__)
+def test_crawler_reports_a_leaky_admin(tenant_a, tenant_b, owner_a, client_for):
+    foreign = make_rows(leaky_site, tenant_b)
+
+    report = crawl(leaky_site, client_for(tenant_a, owner_a), foreign, urlconf=__name__)
+
+    leaks = "\n".join(report.problems)
+    assert "tenants.Invitation: change page" in leaks
+    assert "tenants.Invitation: changelist" in leaks
+    assert "tenants.Invitation: export" in leaks
+    assert "tenants.Membership: history page" in leaks
+    # The well-behaved parts of the leaky site are not reported.
+    assert "tenants.Membership: changelist" not in leaks
+
+
+def test_real_site_is_not_the_default_admin_site():
+    # Nothing of ours may live on django.contrib.admin.site, which has no tenant checks.
+    assert not any(
+        model._meta.app_label in {"tenants", "opsplatform"} for model in django_admin.site._registry
+    )
