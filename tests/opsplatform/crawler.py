@@ -75,11 +75,11 @@ def crawl(
     for model, row in foreign_rows.items():
         label = model._meta.label
         report.models.append(label)
-        info = (site.name, model._meta.app_label, model._meta.model_name)
+        prefix = f"{site.name}:{model._meta.app_label}_{model._meta.model_name}_"
         marker = str(row)
 
         for page in ("change", "delete", "history"):
-            url = _url("%s:%s_%s_" % info + page, row.pk, urlconf=urlconf)
+            url = _url(prefix + page, row.pk, urlconf=urlconf)
             if url is None:
                 continue
             response = get(url)
@@ -88,7 +88,7 @@ def crawl(
                     model, f"{page} page of B's id {row.pk}", f"HTTP {response.status_code}"
                 )
 
-        changelist = _url("%s:%s_%s_changelist" % info, urlconf=urlconf)
+        changelist = _url(prefix + "changelist", urlconf=urlconf)
         response = get(changelist)
         if response.status_code == 200:
             if response.context and "cl" in response.context:
@@ -102,7 +102,7 @@ def crawl(
             if response.status_code == 200 and marker in response.content.decode():
                 report.leak(model, "changelist ?pk__exact", f"B's text {marker!r} on the page")
 
-        export = _url("%s:%s_%s_export" % info, urlconf=urlconf)
+        export = _url(prefix + "export", urlconf=urlconf)
         if export is not None:
             for data in (
                 {"format": "0", "resource": "0"},
