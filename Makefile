@@ -25,7 +25,6 @@ demo: install
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise; browser tests included).
 test: install
-	$(PY) manage.py compilemessages --ignore=.venv -v0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
