@@ -53,9 +53,18 @@ class TenantModelAdmin(TenantAdminMixin, SimpleHistoryAdmin, ImportExportModelAd
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
-    def delete_view(self, request, object_id, extra_context=None):
+    def _require_object_here(self, request, object_id) -> None:
+        # Existence before permission: a foreign id is "not found" for everyone,
+        # whatever their rights on this screen, so no answer differs by tenant.
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._require_object_here(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._require_object_here(request, object_id)
         return super().delete_view(request, object_id, extra_context)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):

@@ -10,7 +10,7 @@ from django.urls import path
 from opsplatform.admin import TenantModelAdmin, tenant_site
 from opsplatform.admin.sites import TenantAdminSite
 from opsplatform.urls.common import urlpatterns as common_urls
-from tenants.models import Invitation, Membership
+from tenants.models import Invitation, Membership, RoleGrant
 from tests.opsplatform.crawler import MissingFactory, crawl, make_rows
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,15 @@ class LeakyInvitationAdmin(TenantModelAdmin):
 
 
 class LeakyHistoryMembershipAdmin(TenantModelAdmin):
-    """Filters its list properly but reads history by id alone."""
+    """Filters its list properly but reads history by id alone, and its
+    autocomplete searches every tenant."""
+
+    search_fields = ["user__email"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if "autocomplete" in request.path:
+            return Membership.all_tenants.all(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         return history_manager.filter(**{pk_name: object_id})
@@ -62,6 +70,8 @@ class LeakyHistoryMembershipAdmin(TenantModelAdmin):
 
 leaky_site.register(Invitation, LeakyInvitationAdmin)
 leaky_site.register(Membership, LeakyHistoryMembershipAdmin)
+# A well-behaved admin whose foreign key gives the autocomplete above a source.
+leaky_site.register(RoleGrant, TenantModelAdmin)
 
 urlpatterns = [path("admin/", leaky_site.urls), *common_urls]
 
@@ -77,8 +87,10 @@ def test_crawler_reports_a_leaky_admin(tenant_a, tenant_b, owner_a, client_for):
     assert "tenants.Invitation: changelist" in leaks
     assert "tenants.Invitation: export" in leaks
     assert "tenants.Membership: history page" in leaks
+    assert "tenants.Membership: autocomplete via tenants.RoleGrant.membership" in leaks
     # The well-behaved parts of the leaky site are not reported.
     assert "tenants.Membership: changelist" not in leaks
+    assert [p for p in report.problems if p.startswith("tenants.RoleGrant")] == []
 
 
 def test_real_site_is_not_the_default_admin_site():
