@@ -32,8 +32,23 @@ def current_membership(user):
     return cache[tenant.pk]
 
 
+def per_user_cache(user, key: str, compute):
+    """Memoise ``compute()`` on this user object for the current tenant.
+
+    The user object lives for one request, so this is a per-request cache that
+    permission predicates can share.
+    """
+    tenant = get_current_tenant()
+    cache = user.__dict__.setdefault("_tenancy_values_cache", {})
+    cache_key = (tenant.pk if tenant else None, key)
+    if cache_key not in cache:
+        cache[cache_key] = compute()
+    return cache[cache_key]
+
+
 def forget_membership(user) -> None:
     user.__dict__.pop(_CACHE_ATTR, None)
+    user.__dict__.pop("_tenancy_values_cache", None)
 
 
 def current_roles(user) -> set[str]:

@@ -349,6 +349,9 @@ def invitation_accept(
         invitation.accepted_at = timezone.now()
         invitation._change_reason = _("Accepted")
         invitation.save(update_fields=["accepted_at"])
+        from tenants.signals import member_joined
+
+        member_joined.send(sender=Membership, membership=membership)
     return membership
 
 

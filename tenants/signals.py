@@ -1,8 +1,9 @@
-"""Cache invalidation only: a cached host -> tenant entry must not outlive an edit."""
+"""Cache invalidation (a cached host -> tenant entry must not outlive an edit),
+and ``member_joined``, the event other modules hear when someone joins a company."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from opsplatform.tenancy.resolver import forget_host
 from tenants.models import Domain, Tenant
@@ -18,3 +19,7 @@ def forget_domain(sender, instance, **kwargs):
 def forget_tenant_hosts(sender, instance, **kwargs):
     hosts = list(Domain.objects.filter(tenant=instance).values_list("domain", flat=True))
     transaction.on_commit(lambda: [forget_host(host) for host in hosts])
+
+
+# Sent by tenants.services.invitation_accept with ``membership``, inside its transaction.
+member_joined = Signal()

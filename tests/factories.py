@@ -76,3 +76,74 @@ def register(model: type[Model]):
 register(Membership)(lambda: MembershipFactory())
 register(Invitation)(lambda: InvitationFactory())
 register(RoleGrant)(lambda: MembershipFactory(roles=[RoleCode.HR]).role_grants.get())
+
+
+# -- employees -------------------------------------------------------------------
+
+from datetime import date, timedelta  # noqa: E402
+
+from modules.employees.models import (  # noqa: E402
+    Department,
+    Employee,
+    EmployeeDocument,
+    Position,
+    WorkLocation,
+    WorkSchedule,
+)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.LazyFunction(lambda: marker("Dept"))
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    title = factory.LazyFunction(lambda: marker("Title"))
+
+
+class WorkLocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkLocation
+
+    name = factory.LazyFunction(lambda: marker("Office"))
+
+
+class WorkScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkSchedule
+
+    name = factory.LazyFunction(lambda: marker("Schedule"))
+    working_days = factory.LazyFunction(lambda: [0, 1, 2, 3, 4])
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employee
+
+    employee_number = factory.LazyFunction(lambda: marker("E"))
+    first_name = factory.LazyFunction(lambda: marker("First"))
+    last_name = factory.LazyFunction(lambda: marker("Last"))
+    hire_date = date(2024, 1, 15)
+
+
+class EmployeeDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmployeeDocument
+
+    employee = factory.SubFactory(EmployeeFactory)
+    kind = EmployeeDocument.Kind.PASSPORT
+    number = factory.LazyFunction(lambda: marker("P"))
+    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=400))
+
+
+register(Department)(lambda: DepartmentFactory())
+register(Position)(lambda: PositionFactory())
+register(WorkLocation)(lambda: WorkLocationFactory())
+register(WorkSchedule)(lambda: WorkScheduleFactory())
+register(Employee)(lambda: EmployeeFactory())
+register(EmployeeDocument)(lambda: EmployeeDocumentFactory())

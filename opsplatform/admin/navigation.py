@@ -4,8 +4,16 @@ company's plan) open to them."""
 
 from __future__ import annotations
 
-from django.urls import reverse_lazy
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def _url(name: str) -> str | None:
+    """The item's address on this site, or None (unfold then leaves the item out)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def _perm(codename: str):
@@ -23,7 +31,61 @@ def tenant_navigation(request) -> list[dict]:
                 {
                     "title": _("Dashboard"),
                     "icon": "dashboard",
-                    "link": reverse_lazy("admin:index"),
+                    "link": _url("admin:index"),
+                },
+            ],
+        },
+        {
+            "title": _("People"),
+            "collapsible": False,
+            "items": [
+                {
+                    "title": _("Employees"),
+                    "icon": "badge",
+                    "link": _url("admin:employees_employee_changelist"),
+                    "permission": _perm("employees.view_employee"),
+                },
+                {
+                    "title": _("Organisation chart"),
+                    "icon": "account_tree",
+                    "link": _url("admin:employees_org_chart"),
+                    "permission": _perm("employees.view_org_chart"),
+                },
+                {
+                    "title": _("Departments"),
+                    "icon": "corporate_fare",
+                    "link": _url("admin:employees_department_changelist"),
+                    "permission": _perm("employees.change_department"),
+                },
+                {
+                    "title": _("Positions"),
+                    "icon": "work",
+                    "link": _url("admin:employees_position_changelist"),
+                    "permission": _perm("employees.change_position"),
+                },
+                {
+                    "title": _("Work locations"),
+                    "icon": "location_on",
+                    "link": _url("admin:employees_worklocation_changelist"),
+                    "permission": _perm("employees.change_worklocation"),
+                },
+                {
+                    "title": _("Work schedules"),
+                    "icon": "schedule",
+                    "link": _url("admin:employees_workschedule_changelist"),
+                    "permission": _perm("employees.change_workschedule"),
+                },
+                {
+                    "title": _("Documents"),
+                    "icon": "description",
+                    "link": _url("admin:employees_employeedocument_changelist"),
+                    "permission": _perm("employees.view_employeedocument"),
+                },
+                {
+                    "title": _("My profile"),
+                    "icon": "person",
+                    "link": _url("admin:employees_my_profile"),
+                    "permission": _perm("employees.view_own_profile"),
                 },
             ],
         },
@@ -34,13 +96,13 @@ def tenant_navigation(request) -> list[dict]:
                 {
                     "title": _("Members"),
                     "icon": "group",
-                    "link": reverse_lazy("admin:tenants_membership_changelist"),
+                    "link": _url("admin:tenants_membership_changelist"),
                     "permission": _perm("tenants.view_membership"),
                 },
                 {
                     "title": _("Invitations"),
                     "icon": "forward_to_inbox",
-                    "link": reverse_lazy("admin:tenants_invitation_changelist"),
+                    "link": _url("admin:tenants_invitation_changelist"),
                     "permission": _perm("tenants.view_invitation"),
                 },
             ],
@@ -56,17 +118,17 @@ def landlord_navigation(request) -> list[dict]:
                 {
                     "title": _("Companies"),
                     "icon": "apartment",
-                    "link": reverse_lazy("admin:tenants_tenant_changelist"),
+                    "link": _url("admin:tenants_tenant_changelist"),
                 },
                 {
                     "title": _("Domains"),
                     "icon": "language",
-                    "link": reverse_lazy("admin:tenants_domain_changelist"),
+                    "link": _url("admin:tenants_domain_changelist"),
                 },
                 {
                     "title": _("Users"),
                     "icon": "person",
-                    "link": reverse_lazy("admin:tenants_user_changelist"),
+                    "link": _url("admin:tenants_user_changelist"),
                 },
             ],
         },

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "anymail",
     "opsplatform",
     "tenants",
+    "modules.employees",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 TENANT_HANDOFF_MAX_AGE_SECONDS = 60
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "300"))
+# Employee documents (passport, visa, contract) warn this many days before they expire.
+DOCUMENT_EXPIRY_WARNING_DAYS = int(env("DOCUMENT_EXPIRY_WARNING_DAYS", "30"))
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,0 +1,417 @@
+"""Screens for people and organisation. Writes go through services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import (
+    AutocompleteSelectFilter,
+    ChoicesDropdownFilter,
+    RelatedDropdownFilter,
+)
+from unfold.decorators import action, display
+from unfold.paginator import InfinitePaginator
+
+from modules.employees import services, views
+from modules.employees.models import (
+    Department,
+    Employee,
+    EmployeeDocument,
+    Position,
+    Weekday,
+    WorkLocation,
+    WorkSchedule,
+)
+from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
+from modules.employees.rules import my_report_ids
+from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
+
+
+def _report_errors(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# -- organisation ---------------------------------------------------------------
+
+
+@admin.register(Department, site=tenant_site)
+class DepartmentAdmin(TenantModelAdmin):
+    list_display = ["name", "code", "parent", "head", "headcount"]
+    list_select_related = ["parent", "head"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent", "head"]
+    resource_classes = [DepartmentResource]
+    import_enabled = True
+
+    def get_queryset(self, request):
+        from django.db.models import Count, Q
+
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_headcount=Count("employees", filter=~Q(employees__status="terminated"))
+            )
+        )
+
+    @display(description=_("people"), ordering="active_headcount")
+    def headcount(self, obj):
+        return obj.active_headcount
+
+    def save_model(self, request, obj, form, change):
+        services.department_save(department=obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class DepartmentForm(form):
+            def _post_clean(inner):  # noqa: N805
+                super()._post_clean()
+                try:
+                    services.check_no_department_loop(inner.instance)
+                except ValidationError as error:
+                    inner._update_errors(error)
+
+        return DepartmentForm
+
+
+@admin.register(Position, site=tenant_site)
+class PositionAdmin(TenantModelAdmin):
+    list_display = ["title", "department"]
+    list_select_related = ["department"]
+    search_fields = ["title"]
+    list_filter = [("department", RelatedDropdownFilter)]
+    resource_classes = [PositionResource]
+    import_enabled = True
+
+
+@admin.register(WorkLocation, site=tenant_site)
+class WorkLocationAdmin(TenantModelAdmin):
+    list_display = ["name", "time_zone"]
+    search_fields = ["name"]
+
+
+class WorkScheduleForm(forms.ModelForm):
+    working_days = forms.TypedMultipleChoiceField(
+        label=_("working days"),
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WorkSchedule
+        fields = ["name", "working_days", "starts_at", "ends_at", "break_minutes"]
+
+
+@admin.register(WorkSchedule, site=tenant_site)
+class WorkScheduleAdmin(TenantModelAdmin):
+    form = WorkScheduleForm
+    list_display = ["name", "days_display", "starts_at", "ends_at", "hours"]
+    search_fields = ["name"]
+
+    @display(description=_("working days"))
+    def days_display(self, obj):
+        labels = dict(Weekday.choices)
+        return ", ".join(str(labels[d]) for d in sorted(obj.working_days or []))
+
+    @display(description=_("hours per day"))
+    def hours(self, obj):
+        return f"{obj.hours_per_day:g}"
+
+
+# -- employees ------------------------------------------------------------------------
+
+
+class DocumentInline(TenantTabularInline):
+    model = EmployeeDocument
+    fields = ["kind", "number", "file", "issued_on", "expires_on", "expiry_badge", "notes"]
+    readonly_fields = ["expiry_badge"]
+
+    @display(
+        description=_("expiry"),
+        label={"expired": "danger", "expiring": "warning", "valid": "success", "none": "info"},
+    )
+    def expiry_badge(self, obj):
+        labels = {
+            "expired": _("Expired"),
+            "expiring": _("Expires soon"),
+            "valid": _("Valid"),
+            "none": _("No expiry"),
+        }
+        state = obj.expiry_state if obj.pk else "none"
+        return state, labels[state]
+
+
+class TerminateForm(forms.Form):
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+    successor = forms.ModelChoiceField(
+        label=_("Who takes over their reports"),
+        queryset=Employee.all_tenants.none(),  # set per request in __init__
+        required=False,
+    )
+
+    def __init__(self, *args, employee: Employee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            Employee.objects.exclude(pk=employee.pk)
+            .exclude(status=Employee.Status.TERMINATED)
+            .order_by("last_name", "first_name")
+        )
+
+
+@admin.register(Employee, site=tenant_site)
+class EmployeeAdmin(TenantModelAdmin):
+    list_display = [
+        "employee_number",
+        "name_display",
+        "department",
+        "position",
+        "manager_display",
+        "location",
+        "status_badge",
+    ]
+    list_display_links = ["employee_number", "name_display"]
+    list_select_related = ["department", "position", "manager", "location", "schedule"]
+    search_fields = ["employee_number", "first_name", "last_name", "work_email"]
+    search_help_text = _("Name, employee number or work email")
+    list_filter = [
+        ("department", RelatedDropdownFilter),
+        ("status", ChoicesDropdownFilter),
+        ("manager", AutocompleteSelectFilter),
+        ("location", RelatedDropdownFilter),
+        ("employment_type", ChoicesDropdownFilter),
+    ]
+    list_filter_submit = True
+    autocomplete_fields = [
+        "manager",
+        "department",
+        "position",
+        "location",
+        "schedule",
+        "membership",
+    ]
+    inlines = [DocumentInline]
+    paginator = InfinitePaginator
+    show_full_result_count = False
+    list_per_page = 50
+    resource_classes = [EmployeeResource]
+    actions_detail = ["terminate_action", "invite_action"]
+    ordering = ["last_name", "first_name", "pk"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    base_fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("employee_number", "employment_type"),
+                    ("first_name", "last_name"),
+                    ("work_email", "phone"),
+                    "photo",
+                ]
+            },
+        ),
+        (
+            _("Organisation"),
+            {
+                "fields": [
+                    ("department", "position"),
+                    ("manager", "location"),
+                    "schedule",
+                    "membership",
+                ]
+            },
+        ),
+        (
+            _("Employment"),
+            {"fields": [("hire_date", "status"), ("end_date", "termination_reason")]},
+        ),
+        (_("Cost"), {"fields": [("hourly_cost_rate", "cost_currency")]}),
+        (_("Salary"), {"fields": [("salary", "salary_currency")]}),
+        (
+            _("Emergency contact"),
+            {
+                "fields": [
+                    ("emergency_contact_name", "emergency_contact_phone"),
+                    "emergency_contact_relation",
+                ]
+            },
+        ),
+    ]
+
+    # -- who sees what -------------------------------------------------------
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("employees.view_employee") and not self._sees_everyone(request):
+            queryset = queryset.filter(pk__in=my_report_ids(request.user))
+        return queryset
+
+    def _sees_everyone(self, request) -> bool:
+        from modules.employees.rules import sees_all_people
+
+        return sees_all_people.test(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(self.base_fieldsets)
+        if not request.user.has_perm("employees.view_salary"):
+            fieldsets = [fs for fs in fieldsets if fs[0] != _("Salary")]
+        return fieldsets
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        kwargs["with_salary"] = request.user.has_perm("employees.view_salary")
+        return kwargs
+
+    # -- list columns -----------------------------------------------------------
+
+    @display(description=_("name"), ordering="last_name")
+    def name_display(self, obj):
+        return obj.full_name
+
+    @display(description=_("line manager"), ordering="manager__last_name")
+    def manager_display(self, obj):
+        return obj.manager.full_name if obj.manager_id else "-"
+
+    @display(
+        description=_("status"),
+        label={
+            Employee.Status.ACTIVE: "success",
+            Employee.Status.ON_LEAVE: "info",
+            Employee.Status.SUSPENDED: "warning",
+            Employee.Status.TERMINATED: "danger",
+        },
+    )
+    def status_badge(self, obj):
+        return obj.status, obj.get_status_display()
+
+    # -- writes -------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+
+        class EmployeeForm(form):
+            def _post_clean(inner):  # noqa: N805
+                super()._post_clean()
+                if inner.errors:
+                    return
+                try:
+                    services.check_no_manager_loop(inner.instance)
+                except ValidationError as error:
+                    inner._update_errors(error)
+
+        return EmployeeForm
+
+    def save_model(self, request, obj, form, change):
+        services.employee_save(employee=obj)
+
+    # -- actions -------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "import/",
+                wrap(views.EmployeeImportView.as_view(model_admin=self)),
+                name="employees_employee_bulk_import",
+            ),
+            path(
+                "import/template/<str:file_format>/",
+                wrap(views.import_template),
+                name="employees_employee_import_template",
+            ),
+            path(
+                "import/<int:job_id>/",
+                wrap(views.ImportJobView.as_view(model_admin=self)),
+                name="employees_employee_import_job",
+            ),
+            path(
+                "import/<int:job_id>/status/",
+                wrap(views.import_job_status),
+                name="employees_employee_import_job_status",
+            ),
+            path(
+                "org-chart/",
+                wrap(views.OrgChartView.as_view(model_admin=self)),
+                name="employees_org_chart",
+            ),
+            path(
+                "me/",
+                wrap(views.MyProfileView.as_view(model_admin=self)),
+                name="employees_my_profile",
+            ),
+        ] + super().get_urls()
+
+    actions_list = ["bulk_import"]
+
+    def has_bulk_import_permission(self, request):
+        return request.user.has_perm("employees.import_employee")
+
+    @action(description=_("Import people"), icon="upload_file", permissions=["bulk_import"])
+    def bulk_import(self, request):
+        return HttpResponseRedirect(reverse("admin:employees_employee_bulk_import"))
+
+    def has_terminate_action_permission(self, request, object_id=None):
+        return request.user.has_perm("employees.change_employee")
+
+    def has_invite_action_permission(self, request, object_id=None):
+        return request.user.has_perm("employees.change_employee") and request.user.has_perm(
+            "tenants.add_invitation"
+        )
+
+    @action(description=_("Terminate"), url_path="terminate", permissions=["terminate_action"])
+    def terminate_action(self, request, object_id):
+        return views.terminate_view(self, request, object_id)
+
+    @action(description=_("Invite to log in"), url_path="invite", permissions=["invite_action"])
+    def invite_action(self, request, object_id):
+        employee = self.get_object(request, object_id)
+        if employee is None:
+            from django.http import Http404
+
+            raise Http404
+        try:
+            services.employee_invite_to_login(employee=employee, by=request.user)
+        except ValidationError as error:
+            _report_errors(request, error)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": employee.work_email},
+            )
+        return HttpResponseRedirect(reverse("admin:employees_employee_change", args=[employee.pk]))
+
+
+@admin.register(EmployeeDocument, site=tenant_site)
+class EmployeeDocumentAdmin(TenantModelAdmin):
+    list_display = ["employee", "kind", "number", "expires_on", "expiry_badge"]
+    list_select_related = ["employee"]
+    search_fields = [
+        "number",
+        "employee__first_name",
+        "employee__last_name",
+        "employee__employee_number",
+    ]
+    list_filter = [("kind", ChoicesDropdownFilter), "expires_on"]
+    autocomplete_fields = ["employee"]
+    ordering = ["expires_on"]
+
+    @display(
+        description=_("expiry"),
+        label={"expired": "danger", "expiring": "warning", "valid": "success", "none": "info"},
+    )
+    def expiry_badge(self, obj):
+        return DocumentInline.expiry_badge(None, obj)
+
+
+def employee_link(employee) -> str:
+    url = reverse("admin:employees_employee_change", args=[employee.pk])
+    return format_html('<a href="{}">{}</a>', url, employee.full_name)

@@ -1,0 +1,694 @@
+"""Bulk import of employees: read a CSV/XLSX file, check every row against the
+company's data, then write all rows or none.
+
+Why not django-import-export's per-row import (which departments and
+positions do use): it saves and looks up foreign keys one row at a time, so
+50,000 people with history take minutes and hold a transaction open the whole
+time. Here the company's departments, positions, locations and people are
+loaded once into dictionaries, every row is checked in memory (including
+reporting loops across the whole file), and the writes are
+``bulk_create_with_history`` / ``bulk_update_with_history`` in batches.
+See bench/import_employees.py for the figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from modules.employees.columns import ALIASES, COLUMN_NAMES, SALARY_COLUMNS
+from modules.employees.models import Department, Employee, Position, WorkLocation, WorkSchedule
+from opsplatform.tenancy.context import require_current_tenant
+from tenants.models import CURRENCIES
+
+BATCH_SIZE = 2000
+MAX_REPORTED_ERRORS = 1000
+CURRENCY_CODES = {code for code, _label in CURRENCIES}
+TEXT_LIMITS = {
+    f.name: f.max_length
+    for f in Employee._meta.concrete_fields
+    if getattr(f, "max_length", None) and f.get_internal_type() in {"CharField", "EmailField"}
+}
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (not a table, no employee_number column...)."""
+
+
+@dataclass
+class RowError:
+    line: int  # as the person sees it in a spreadsheet: the header is line 1
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"line": self.line, "column": self.column, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    to_create: int = 0
+    to_update: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    created: int = 0
+    updated: int = 0
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def add_error(self, line: int, column: str, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(line, column, str(message)))
+
+    def as_dict(self) -> dict:
+        return {
+            "total": self.total,
+            "to_create": self.to_create,
+            "to_update": self.to_update,
+            "unchanged": self.unchanged,
+            "error_count": self.error_count,
+            "errors": [e.as_dict() for e in self.errors],
+            "created": self.created,
+            "updated": self.updated,
+            "applied": self.applied,
+        }
+
+
+# -- reading files ------------------------------------------------------------------
+
+
+def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[object]]]:
+    """Headers (normalised) and rows of a CSV or XLSX file."""
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
+        headers, rows = _read_xlsx(content)
+    elif name.endswith((".csv", ".txt")) or not name:
+        headers, rows = _read_csv(content)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    headers = [normalise_header(h) for h in headers]
+    if "employee_number" not in headers:
+        raise ImportFileError(
+            _("The file has no employee_number column. Download the template to see the columns.")
+        )
+    duplicates = {h for h in headers if h and headers.count(h) > 1}
+    if duplicates:
+        raise ImportFileError(
+            _("These columns appear twice: %(columns)s.")
+            % {"columns": ", ".join(sorted(duplicates))}
+        )
+    unknown = [h for h in headers if h and h not in COLUMN_NAMES]
+    if unknown:
+        raise ImportFileError(
+            _("Unknown columns: %(columns)s. Download the template to see the columns.")
+            % {"columns": ", ".join(unknown)}
+        )
+    return headers, rows
+
+
+def normalise_header(header: object) -> str:
+    text = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower().lstrip("\ufeff"))
+    return ALIASES.get(text, text)
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "utf-16"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-16" and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        return text
+    # Excel on Arabic Windows saves CSV as Windows-1256.
+    return content.decode("cp1256", errors="replace")
+
+
+def _read_csv(content: bytes):
+    text = _decode(content)
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    sample = text[:8192]
+    first_line = sample.splitlines()[0] if sample else ""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = [row for row in reader]
+    headers, body = rows[0], rows[1:]
+    return headers, [r for r in body if any(str(cell).strip() for cell in r)]
+
+
+def _read_xlsx(content: bytes):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook
+        raise ImportFileError(_("This is not a readable Excel file.")) from error
+    sheet = workbook.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    if not rows:
+        raise ImportFileError(_("The file is empty."))
+    headers, body = rows[0], rows[1:]
+    return headers, [r for r in body if any(c not in (None, "") for c in r)]
+
+
+# -- parsing cells ---------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_date(value) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(\.\d+)?", str(value).strip()):
+        serial = float(value)
+        if 1 <= serial < 2958466:
+            return EXCEL_EPOCH + timedelta(days=int(serial))
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": text})
+
+
+def parse_decimal(value) -> Decimal | None:
+    text = _text(value).replace(" ", "").replace("\u00a0", "")
+    if not text:
+        return None
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # 42,50
+    text = text.replace(",", "")  # 1,250.00
+    try:
+        number = Decimal(text)
+    except InvalidOperation as error:
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from error
+    if number < 0:
+        raise ValueError(_("The amount cannot be negative."))
+    return number.quantize(Decimal("0.01"))
+
+
+def _choice(value, choices, column: str) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    lookup = {}
+    for code, label in choices:
+        lookup[str(code).lower()] = code
+        lookup[str(label).lower()] = code
+    code = lookup.get(text.lower().replace(" ", "_")) or lookup.get(text.lower())
+    if code is None:
+        allowed = ", ".join(str(c) for c, _label in choices)
+        raise ValueError(
+            _("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed}
+        )
+    return code
+
+
+# -- checking rows ------------------------------------------------------------------
+
+
+@dataclass
+class _Lookups:
+    departments: dict[str, int]
+    positions: dict[str, int]
+    locations: dict[str, int]
+    schedules: dict[str, int]
+    existing: dict[str, dict]  # lower(number) -> current values
+    email_owner: dict[str, str]  # lower(email) -> lower(number)
+    names: dict[str, list[str]]  # lower(full name) -> numbers
+    manager_of: dict[int, int | None]  # pk -> manager pk (existing data)
+    number_of_pk: dict[int, str]
+
+    @classmethod
+    def load(cls) -> _Lookups:
+        departments: dict[str, int] = {}
+        for pk, name, code in Department.objects.values_list("pk", "name", "code"):
+            departments[name.lower()] = pk
+            if code:
+                departments.setdefault(code.lower(), pk)
+        existing = {}
+        email_owner = {}
+        names: dict[str, list[str]] = {}
+        manager_of = {}
+        number_of_pk = {}
+        for row in Employee.objects.values(*_STORED_FIELDS):
+            key = row["employee_number"].lower()
+            existing[key] = row
+            if row["work_email"]:
+                email_owner[row["work_email"].lower()] = key
+            full = f"{row['first_name']} {row['last_name']}".strip().lower()
+            names.setdefault(full, []).append(key)
+            manager_of[row["id"]] = row["manager_id"]
+            number_of_pk[row["id"]] = key
+        return cls(
+            departments=departments,
+            positions={t.lower(): pk for pk, t in Position.objects.values_list("pk", "title")},
+            locations={n.lower(): pk for pk, n in WorkLocation.objects.values_list("pk", "name")},
+            schedules={n.lower(): pk for pk, n in WorkSchedule.objects.values_list("pk", "name")},
+            existing=existing,
+            email_owner=email_owner,
+            names=names,
+            manager_of=manager_of,
+            number_of_pk=number_of_pk,
+        )
+
+
+_FK_COLUMNS = {
+    "department": ("department_id", "departments", _("No department “%(value)s” in this company.")),
+    "position": ("position_id", "positions", _("No position “%(value)s” in this company.")),
+    "location": ("location_id", "locations", _("No work location “%(value)s” in this company.")),
+    "schedule": ("schedule_id", "schedules", _("No work schedule “%(value)s” in this company.")),
+}
+_PLAIN_TEXT = [
+    "first_name",
+    "last_name",
+    "phone",
+    "termination_reason",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+]
+_STORED_FIELDS = [
+    "id",
+    "employee_number",
+    "first_name",
+    "last_name",
+    "work_email",
+    "phone",
+    "hire_date",
+    "employment_type",
+    "status",
+    "end_date",
+    "termination_reason",
+    "department_id",
+    "position_id",
+    "location_id",
+    "schedule_id",
+    "manager_id",
+    "hourly_cost_rate",
+    "cost_currency",
+    "salary",
+    "salary_currency",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+    # Not imported, but carried so that history rows of an update are complete.
+    "membership_id",
+    "photo",
+    "created_at",
+    "updated_at",
+]
+
+
+@dataclass
+class _Row:
+    line: int
+    number: str
+    values: dict  # model attribute -> value, only for columns present in the file
+    manager_ref: str | None  # lower(number) of the manager, when the file names one
+
+
+def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | None:
+    raw = dict(zip(headers, cells, strict=False))
+    errors_before = report.error_count
+
+    def fail(column, message):
+        report.add_error(line, column, message)
+
+    number = _text(raw.get("employee_number"))
+    if not number:
+        fail("employee_number", _("The employee number is missing."))
+        return None
+    if len(number) > TEXT_LIMITS["employee_number"]:
+        fail(
+            "employee_number",
+            _("At most %(n)d characters.") % {"n": TEXT_LIMITS["employee_number"]},
+        )
+    values: dict = {}
+
+    for column in _PLAIN_TEXT:
+        if column in raw:
+            text = _text(raw[column])
+            if len(text) > TEXT_LIMITS[column]:
+                fail(column, _("At most %(n)d characters.") % {"n": TEXT_LIMITS[column]})
+            values[column] = text
+    if "work_email" in raw:
+        email = _text(raw["work_email"]).lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                fail("work_email", _("“%(value)s” is not an email address.") % {"value": email})
+        values["work_email"] = email
+    for column in ("hire_date", "end_date"):
+        if column in raw:
+            try:
+                values[column] = parse_date(raw[column])
+            except ValueError as error:
+                fail(column, str(error))
+    if values.get("hire_date") is None and "hire_date" in values:
+        del values["hire_date"]  # empty keeps the current (or today's) date
+    for column, choices in (
+        ("employment_type", Employee.EmploymentType.choices),
+        ("status", Employee.Status.choices),
+    ):
+        if column in raw:
+            try:
+                code = _choice(raw[column], choices, column)
+            except ValueError as error:
+                fail(column, str(error))
+            else:
+                if code:
+                    values[column] = code
+    for column, (attribute, table, message) in _FK_COLUMNS.items():
+        if column in raw:
+            text = _text(raw[column])
+            if not text:
+                values[attribute] = None
+                continue
+            pk = getattr(lookups, table).get(text.lower())
+            if pk is None:
+                fail(column, message % {"value": text})
+            values[attribute] = pk
+    money_columns = ["hourly_cost_rate", "cost_currency"] + (
+        ["salary", "salary_currency"] if may_set_salary else []
+    )
+    if not may_set_salary and any(_text(raw.get(c)) for c in SALARY_COLUMNS if c in raw):
+        fail("salary", _("Only HR, finance and owners can import salaries."))
+    for column in money_columns:
+        if column not in raw:
+            continue
+        if column.endswith("currency"):
+            code = _text(raw[column]).upper()
+            if code and code not in CURRENCY_CODES:
+                fail(column, _("“%(value)s” is not a currency we know.") % {"value": code})
+            values[column] = code
+        else:
+            try:
+                values[column] = parse_decimal(raw[column])
+            except ValueError as error:
+                fail(column, str(error))
+
+    manager_ref = None
+    if "manager" in raw:
+        text = _text(raw["manager"])
+        if text:
+            manager_ref = text.lower()
+        else:
+            values["manager_id"] = None
+
+    if report.error_count > errors_before:
+        return None
+    return _Row(line=line, number=number, values=values, manager_ref=manager_ref)
+
+
+def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport, file_numbers):
+    """Turn manager references into numbers, and check the final reporting lines for loops."""
+    for row in rows:
+        if row.manager_ref is None:
+            continue
+        ref = row.manager_ref
+        if ref in file_numbers or ref in lookups.existing:
+            row.manager_ref = ref
+        else:
+            by_name = lookups.names.get(ref, [])
+            if len(by_name) == 1:
+                row.manager_ref = by_name[0]
+            elif len(by_name) > 1:
+                report.add_error(
+                    row.line,
+                    "manager",
+                    _("“%(value)s” matches several people; use the employee number.")
+                    % {"value": ref},
+                )
+                row.manager_ref = None
+                continue
+            else:
+                report.add_error(
+                    row.line,
+                    "manager",
+                    _("No employee “%(value)s” in this company or this file.") % {"value": ref},
+                )
+                row.manager_ref = None
+                continue
+        if row.manager_ref == row.number.lower():
+            report.add_error(row.line, "manager", _("A person cannot be their own line manager."))
+
+    # The reporting lines as they will be after the import, by employee number.
+    manager_by_number: dict[str, str | None] = {
+        number: lookups.number_of_pk.get(values["manager_id"]) if values["manager_id"] else None
+        for number, values in lookups.existing.items()
+    }
+    for row in rows:
+        if row.manager_ref is not None:
+            manager_by_number[row.number.lower()] = row.manager_ref
+        elif "manager_id" in row.values:
+            manager_by_number[row.number.lower()] = None
+    line_of = {row.number.lower(): row.line for row in rows}
+    display = {row.number.lower(): row.number for row in rows}
+    reported: set[str] = set()
+    for start in line_of:
+        path, seen = [], set()
+        current = start
+        while current is not None and current not in seen:
+            seen.add(current)
+            path.append(current)
+            current = manager_by_number.get(current)
+        if current is not None and current == start and start not in reported:
+            loop = path + [start]
+            reported.update(path)
+            names = " → ".join(
+                display.get(n, lookups.existing.get(n, {}).get("employee_number", n)) for n in loop
+            )
+            report.add_error(
+                line_of[start], "manager", _("Reporting loop: %(loop)s.") % {"loop": names}
+            )
+
+
+def plan_import(
+    headers: list[str],
+    rows: Iterable[list],
+    *,
+    may_set_salary: bool,
+    limit_check: Callable[[int], str | None] | None = None,
+) -> tuple[ImportReport, list[_Row], _Lookups]:
+    report = ImportReport()
+    lookups = _Lookups.load()
+    checked: list[_Row] = []
+    seen: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for index, cells in enumerate(rows):
+        line = index + 2
+        report.total += 1
+        row = _check_row(line, cells, headers, lookups, report, may_set_salary)
+        if row is None:
+            continue
+        key = row.number.lower()
+        if key in seen:
+            report.add_error(
+                line,
+                "employee_number",
+                _("Employee number %(number)s is also on line %(line)d.")
+                % {"number": row.number, "line": seen[key]},
+            )
+            continue
+        seen[key] = line
+        email = row.values.get("work_email")
+        if email:
+            owner = lookups.email_owner.get(email)
+            if email in seen_emails:
+                report.add_error(
+                    line,
+                    "work_email",
+                    _("%(email)s is also on line %(line)d.")
+                    % {"email": email, "line": seen_emails[email]},
+                )
+                continue
+            if owner is not None and owner != key:
+                report.add_error(
+                    line,
+                    "work_email",
+                    _("%(email)s belongs to employee %(number)s.")
+                    % {"email": email, "number": lookups.existing[owner]["employee_number"]},
+                )
+                continue
+            seen_emails[email] = line
+        if key not in lookups.existing and not row.values.get("first_name"):
+            report.add_error(line, "first_name", _("New people need a first name."))
+            continue
+        current = lookups.existing.get(key, {})
+        status = row.values.get("status", current.get("status", Employee.Status.ACTIVE))
+        end = row.values.get("end_date", current.get("end_date"))
+        hire = row.values.get("hire_date", current.get("hire_date"))
+        if status == Employee.Status.TERMINATED and end is None:
+            report.add_error(line, "end_date", _("A terminated employee needs an end date."))
+            continue
+        if end and hire and end < hire:
+            report.add_error(line, "end_date", _("The end date cannot be before the hire date."))
+            continue
+        checked.append(row)
+    _resolve_managers(checked, lookups, report, set(seen))
+
+    new_count = sum(1 for row in checked if row.number.lower() not in lookups.existing)
+    if limit_check is not None and new_count:
+        message = limit_check(new_count)
+        if message:
+            report.add_error(0, "", message)
+    for row in checked:
+        current = lookups.existing.get(row.number.lower())
+        if current is None:
+            report.to_create += 1
+        elif _changes(row, current, lookups):
+            report.to_update += 1
+        else:
+            report.unchanged += 1
+    return report, checked, lookups
+
+
+def _changes(row: _Row, current: dict, lookups: _Lookups) -> dict:
+    changes = {k: v for k, v in row.values.items() if current.get(k) != v}
+    if row.manager_ref is not None:
+        wanted = lookups.existing.get(row.manager_ref, {}).get("id")
+        if wanted is None or current.get("manager_id") != wanted:
+            changes["manager_id"] = wanted  # None: made in this file, set after creation
+    return changes
+
+
+# -- writing --------------------------------------------------------------------------
+
+
+def apply_import(
+    checked: list[_Row],
+    lookups: _Lookups,
+    report: ImportReport,
+    *,
+    user=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Write every checked row in one transaction. Only call with ``report.ok``."""
+    if not report.ok:
+        raise ValueError("refusing to apply an import with errors")
+    tenant = require_current_tenant()
+    reason = _("Imported from file")
+    now = timezone.now()
+    done = 0
+    with transaction.atomic():
+        pk_by_number = {number: values["id"] for number, values in lookups.existing.items()}
+        new_rows = [r for r in checked if r.number.lower() not in lookups.existing]
+        # Managers first: people are created level by level down the reporting
+        # lines, so each new person's manager already has an id (one history row each).
+        pending = {r.number.lower(): r for r in new_rows}
+        while pending:
+            level = [
+                r for r in pending.values() if r.manager_ref is None or r.manager_ref not in pending
+            ]
+            objects = []
+            for r in level:
+                values = dict(r.values)
+                if r.manager_ref is not None:
+                    values["manager_id"] = pk_by_number[r.manager_ref]
+                values.setdefault("hire_date", date.today())
+                objects.append(Employee(tenant=tenant, employee_number=r.number, **values))
+            created = bulk_create_with_history(
+                objects,
+                Employee,
+                batch_size=BATCH_SIZE,
+                default_user=user,
+                default_change_reason=reason,
+            )
+            for obj in created:
+                pk_by_number[obj.employee_number.lower()] = obj.pk
+            for r in level:
+                del pending[r.number.lower()]
+            done += len(level)
+            report.created += len(level)
+            if progress:
+                progress(done)
+
+        updates: dict[tuple, list[Employee]] = {}
+        for r in checked:
+            current = lookups.existing.get(r.number.lower())
+            if current is None:
+                continue
+            changes = _changes(r, current, lookups)
+            if r.manager_ref is not None:
+                changes["manager_id"] = pk_by_number[r.manager_ref]
+                if changes["manager_id"] == current.get("manager_id"):
+                    del changes["manager_id"]
+            if not changes:
+                continue
+            obj = Employee(tenant=tenant, **{k: current[k] for k in _STORED_FIELDS})
+            for name, value in changes.items():
+                setattr(obj, name, value)
+            obj.updated_at = now
+            updates.setdefault(tuple(sorted([*changes, "updated_at"])), []).append(obj)
+        for changed_fields, objects in updates.items():
+            for start in range(0, len(objects), BATCH_SIZE):
+                batch = objects[start : start + BATCH_SIZE]
+                bulk_update_with_history(
+                    batch,
+                    Employee,
+                    [f.removesuffix("_id") if f.endswith("_id") else f for f in changed_fields],
+                    batch_size=BATCH_SIZE,
+                    default_user=user,
+                    default_change_reason=reason,
+                )
+                done += len(batch)
+                report.updated += len(batch)
+                if progress:
+                    progress(done)
+    report.applied = True
+    return report
+
+
+def import_employees(
+    content: bytes,
+    filename: str,
+    *,
+    may_set_salary: bool,
+    user=None,
+    dry_run: bool = False,
+    limit_check=None,
+    progress=None,
+) -> ImportReport:
+    """Read, check and (unless ``dry_run`` or any row is bad) write. All rows or none."""
+    headers, rows = read_table(content, filename)
+    report, checked, lookups = plan_import(
+        headers, rows, may_set_salary=may_set_salary, limit_check=limit_check
+    )
+    if dry_run or not report.ok:
+        return report
+    return apply_import(checked, lookups, report, user=user, progress=progress)

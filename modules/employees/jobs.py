@@ -1,0 +1,118 @@
+"""Running an ImportJob: check the file, then apply it. Used inline for small
+files and from huey (tasks.py) for large ones, so both take the same path."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from modules.employees.importing import ImportFileError, import_employees, plan_import, read_table
+from modules.employees.models import ImportJob
+from opsplatform.tenancy.rls import tenant_transaction
+
+# Files with more rows than this run in the background with a progress bar.
+INLINE_ROW_LIMIT = 2000
+
+
+def _save(job: ImportJob, **changes) -> None:
+    for name, value in changes.items():
+        setattr(job, name, value)
+    # Its own short transaction: in a background run, "importing" must be
+    # visible while the import's transaction is still open.
+    with tenant_transaction(job.tenant):
+        ImportJob.objects.filter(pk=job.pk).update(**changes)
+
+
+def progress_key(job_id: int) -> str:
+    return f"employees:import:{job_id}:progress"
+
+
+def current_progress(job: ImportJob) -> int:
+    """Rows written so far. The import runs in one transaction, so its progress
+    is kept in the cache (keys carry the tenant), where the status page can see it."""
+    if job.status == ImportJob.Status.IMPORTING:
+        return cache.get(progress_key(job.pk), 0)
+    return job.processed_rows
+
+
+def check_job(job: ImportJob) -> ImportJob:
+    """Read and check every row; nothing is written to the people tables."""
+    job.file.open("rb")
+    try:
+        content = job.file.read()
+    finally:
+        job.file.close()
+    try:
+        headers, rows = read_table(content, job.original_name)
+        with tenant_transaction(job.tenant):
+            report, _checked, _lookups = plan_import(
+                headers, rows, may_set_salary=job.may_set_salary
+            )
+    except ImportFileError as error:
+        _save(
+            job,
+            status=ImportJob.Status.INVALID,
+            report={"file_error": str(error)},
+            finished_at=timezone.now(),
+        )
+        return job
+    status = ImportJob.Status.READY if report.ok else ImportJob.Status.INVALID
+    _save(job, status=status, total_rows=report.total, report=report.as_dict())
+    return job
+
+
+def apply_job(job: ImportJob, *, user=None) -> ImportJob:
+    """Import all rows or none. The file is checked again: the data may have moved since."""
+    job.file.open("rb")
+    try:
+        content = job.file.read()
+    finally:
+        job.file.close()
+    _save(job, status=ImportJob.Status.IMPORTING, processed_rows=0)
+
+    def progress(done: int) -> None:
+        cache.set(progress_key(job.pk), done, 3600)
+
+    try:
+        with tenant_transaction(job.tenant):
+            report = import_employees(
+                content,
+                job.original_name,
+                may_set_salary=job.may_set_salary,
+                user=user,
+                progress=progress,
+            )
+    except ImportFileError as error:
+        _save(
+            job,
+            status=ImportJob.Status.INVALID,
+            report={"file_error": str(error)},
+            finished_at=timezone.now(),
+        )
+        return job
+    except Exception as error:  # noqa: BLE001 - recorded for the person, then re-raised
+        _save(
+            job,
+            status=ImportJob.Status.FAILED,
+            report={"file_error": str(error)},
+            finished_at=timezone.now(),
+        )
+        raise
+    status = ImportJob.Status.DONE if report.applied else ImportJob.Status.INVALID
+    _save(
+        job,
+        status=status,
+        report=report.as_dict(),
+        processed_rows=report.created + report.updated,
+        finished_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: _announce(job))
+    return job
+
+
+def _announce(job: ImportJob) -> None:
+    """Tell the uploader that a background import ended: live and by email."""
+    from modules.employees.notifications import import_finished
+
+    import_finished(job)
