@@ -36,7 +36,9 @@ PEOPLE = [
 ]
 
 # Later modules append "module.path.seed" callables taking (tenant, stdout).
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = [
+    "modules.employees.demo.seed",
+]
 
 
 class Command(BaseCommand):
