@@ -16,35 +16,114 @@ from modules.employees.models import (
 )
 from tenants.models import Membership
 
-FIRST = ["Alice", "Ben", "Chloe", "Daniel", "Emma", "Farid", "Grace", "Hassan", "Isla", "James",
-         "Karim", "Layla", "Mason", "Nora", "Omar", "Priya", "Quinn", "Rania", "Sam", "Tariq",
-         "Uma", "Victor", "Wendy", "Yusuf", "Zara"]
-LAST = ["Owner", "Adams", "Baker", "Carter", "Diaz", "Evans", "Fischer", "Garcia", "Haddad",
-        "Ibrahim", "Jensen", "Khan", "Lopez", "Mansour", "Nakamura", "O'Brien", "Patel", "Rossi",
-        "Saleh", "Turner", "Usman", "Vargas", "Walsh", "Young"]
-FIRST_AR = ["أحمد", "فاطمة", "محمد", "مريم", "خالد", "نورة", "يوسف", "سارة", "علي", "ليلى", "عمر", "هدى"]
+FIRST = [
+    "Alice",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Farid",
+    "Grace",
+    "Hassan",
+    "Isla",
+    "James",
+    "Karim",
+    "Layla",
+    "Mason",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rania",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Victor",
+    "Wendy",
+    "Yusuf",
+    "Zara",
+]
+LAST = [
+    "Owner",
+    "Adams",
+    "Baker",
+    "Carter",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ibrahim",
+    "Jensen",
+    "Khan",
+    "Lopez",
+    "Mansour",
+    "Nakamura",
+    "O'Brien",
+    "Patel",
+    "Rossi",
+    "Saleh",
+    "Turner",
+    "Usman",
+    "Vargas",
+    "Walsh",
+    "Young",
+]
+FIRST_AR = [
+    "أحمد",
+    "فاطمة",
+    "محمد",
+    "مريم",
+    "خالد",
+    "نورة",
+    "يوسف",
+    "سارة",
+    "علي",
+    "ليلى",
+    "عمر",
+    "هدى",
+]
 LAST_AR = ["الحسن", "المنصوري", "الشامسي", "الكعبي", "النعيمي", "الظاهري", "البلوشي", "السويدي"]
 
 STRUCTURE = {
     "acme": {
         "size": 60,
         "currency": "USD",
-        "departments": [("Executive", "EXE", None), ("Engineering", "ENG", "Executive"),
-                        ("Platform", "PLT", "Engineering"), ("Product", "PRD", "Engineering"),
-                        ("Finance", "FIN", "Executive"), ("People", "HR", "Executive"),
-                        ("Sales", "SAL", "Executive")],
+        "departments": [
+            ("Executive", "EXE", None),
+            ("Engineering", "ENG", "Executive"),
+            ("Platform", "PLT", "Engineering"),
+            ("Product", "PRD", "Engineering"),
+            ("Finance", "FIN", "Executive"),
+            ("People", "HR", "Executive"),
+            ("Sales", "SAL", "Executive"),
+        ],
         "locations": ["New York HQ", "Austin", "Remote"],
     },
     "globex": {
         "size": 25,
         "currency": "AED",
-        "departments": [("Management", "MGT", None), ("Operations", "OPS", "Management"),
-                        ("Finance", "FIN", "Management"), ("Sales", "SAL", "Management")],
+        "departments": [
+            ("Management", "MGT", None),
+            ("Operations", "OPS", "Management"),
+            ("Finance", "FIN", "Management"),
+            ("Sales", "SAL", "Management"),
+        ],
         "locations": ["Dubai Office", "Abu Dhabi"],
     },
 }
-POSITIONS = ["Chief Executive", "Head of Department", "Team Lead", "Senior Engineer", "Engineer",
-             "Analyst", "Accountant", "HR Partner", "Account Executive", "Coordinator"]
+POSITIONS = [
+    "Chief Executive",
+    "Head of Department",
+    "Team Lead",
+    "Senior Engineer",
+    "Engineer",
+    "Analyst",
+    "Accountant",
+    "HR Partner",
+    "Account Executive",
+    "Coordinator",
+]
 
 
 def seed(*, tenant, stdout) -> None:
@@ -71,10 +150,16 @@ def seed(*, tenant, stdout) -> None:
     names = [d for d in departments]
     for index in range(spec["size"]):
         if index == 0:
-            first, last, department = ("Alice", "Owner", names[0]) if not arabic else ("Gina", "Owner", names[0])
+            first, last, department = (
+                ("Alice", "Owner", names[0]) if not arabic else ("Gina", "Owner", names[0])
+            )
             position, manager = positions["Chief Executive"], None
         else:
-            department = names[1 + (index - 1) % (len(names) - 1)] if index < len(names) else rng.choice(names[1:])
+            department = (
+                names[1 + (index - 1) % (len(names) - 1)]
+                if index < len(names)
+                else rng.choice(names[1:])
+            )
             first = rng.choice(FIRST_AR if arabic and index % 2 else FIRST)
             last = rng.choice(LAST_AR if arabic and index % 2 else LAST[1:])
             if department not in heads:
@@ -89,7 +174,9 @@ def seed(*, tenant, stdout) -> None:
             employee_number=f"{tenant.slug[:2].upper()}-{1001 + index}",
             first_name=first,
             last_name=last,
-            work_email=f"{first.lower()}.{index}@{tenant.slug}.test" if not (arabic and index % 2) else f"staff{index}@{tenant.slug}.test",
+            work_email=f"{first.lower()}.{index}@{tenant.slug}.test"
+            if not (arabic and index % 2)
+            else f"staff{index}@{tenant.slug}.test",
             phone=f"+1 555 01{index:02d}",
             hire_date=date(2019, 1, 7) + timedelta(days=rng.randint(0, 2000)),
             department=departments[department],

@@ -26,10 +26,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from modules.employees.columns import ALIASES, COLUMN_NAMES, SALARY_COLUMNS
 from modules.employees.models import Department, Employee, Position, WorkLocation, WorkSchedule
+from opsplatform.bulk import create_with_history
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import CURRENCIES
 
@@ -224,6 +225,7 @@ def _choice(value, choices, column: str) -> str:
     text = _text(value)
     if not text:
         return ""
+    # Codes and English labels; the labels of the active language too.
     lookup = {}
     for code, label in choices:
         lookup[str(code).lower()] = code
@@ -286,6 +288,10 @@ class _Lookups:
         )
 
 
+_CHOICE_COLUMNS = (
+    ("employment_type", Employee.EmploymentType.choices),
+    ("status", Employee.Status.choices),
+)
 _FK_COLUMNS = {
     "department": ("department_id", "departments", _("No department “%(value)s” in this company.")),
     "position": ("position_id", "positions", _("No position “%(value)s” in this company.")),
@@ -381,10 +387,7 @@ def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | 
                 fail(column, str(error))
     if values.get("hire_date") is None and "hire_date" in values:
         del values["hire_date"]  # empty keeps the current (or today's) date
-    for column, choices in (
-        ("employment_type", Employee.EmploymentType.choices),
-        ("status", Employee.Status.choices),
-    ):
+    for column, choices in _CHOICE_COLUMNS:
         if column in raw:
             try:
                 code = _choice(raw[column], choices, column)
@@ -622,13 +625,7 @@ def apply_import(
                     values["manager_id"] = pk_by_number[r.manager_ref]
                 values.setdefault("hire_date", date.today())
                 objects.append(Employee(tenant=tenant, employee_number=r.number, **values))
-            created = bulk_create_with_history(
-                objects,
-                Employee,
-                batch_size=BATCH_SIZE,
-                default_user=user,
-                default_change_reason=reason,
-            )
+            created = create_with_history(objects, Employee, user=user, reason=reason)
             for obj in created:
                 pk_by_number[obj.employee_number.lower()] = obj.pk
             for r in level:

@@ -1,0 +1,57 @@
+"""Shared start-up for benchmarks: Django on a scratch PostgreSQL database.
+
+DATABASE_URL decides the database (default: a local ``opsplatform_bench``,
+created and migrated if needed). Benchmarks print figures; they assert nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsplatform.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/opsplatform_bench")
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
+
+
+def ensure_database() -> None:
+    url = os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup() -> None:
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def fresh_tenant(prefix: str):
+    """A new company for one run, so runs never see each other's rows."""
+    import time
+
+    from tenants import services
+
+    slug = f"{prefix}-{int(time.time() * 1000) % 10**9}"
+    return services.tenant_create(name=slug, slug=slug)
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

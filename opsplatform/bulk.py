@@ -1,0 +1,114 @@
+"""Bulk inserts with history, fast on PostgreSQL.
+
+``bulk_create_with_history`` (simple-history) is what we use everywhere; on
+PostgreSQL, for imports of tens of thousands of rows, its cost is Django
+compiling one huge parameterised INSERT per batch and psycopg quoting every
+value in Python (about 2,000 rows a second with history here). This module
+does the same two writes — the rows and one "+" history row each, with user,
+date and reason — through PostgreSQL's COPY, after taking the ids from the
+table's sequence, so the caller still gets objects with primary keys.
+On other databases it simply calls simple-history's helper.
+bench/import_employees.py prints both rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, get_history_model_for_model
+
+
+def _file_name(value):
+    return str(getattr(value, "name", value) or "")
+
+
+def _json(value):
+    from psycopg.types.json import Jsonb
+
+    return Jsonb(value)
+
+
+def _row_maker(fields: list[models.Field]):
+    """A function object -> COPY row; only files and JSON need converting."""
+    getters = []
+    for field in fields:
+        attname = field.attname
+        if isinstance(field, models.FileField):
+            getters.append(lambda obj, a=attname: _file_name(getattr(obj, a)))
+        elif isinstance(field, models.JSONField):
+            getters.append(lambda obj, a=attname: _json(getattr(obj, a)))
+        else:
+            getters.append(None)
+    if not any(getters):
+        attnames = [f.attname for f in fields]
+        return lambda obj: [getattr(obj, a) for a in attnames]
+    pairs = list(zip([f.attname for f in fields], getters, strict=True))
+    return lambda obj: [get(obj) if get else getattr(obj, a) for a, get in pairs]
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+        with raw.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _next_ids(model: type[models.Model], count: int) -> list[int]:
+    table = model._meta.db_table
+    pk_column = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk_column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def create_with_history(
+    objs: Sequence[models.Model],
+    model: type[models.Model],
+    *,
+    user=None,
+    reason: str = "",
+    batch_size: int = 2000,
+) -> list[models.Model]:
+    """Insert ``objs`` and a creation history row for each; returns them with ids."""
+    objs = list(objs)
+    if not objs:
+        return []
+    if connection.vendor != "postgresql":
+        return bulk_create_with_history(
+            objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
+        )
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields]
+    with transaction.atomic(savepoint=False):
+        for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
+            obj.pk = pk
+            for field in fields:
+                if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                    setattr(obj, field.attname, now)
+            obj._state.adding = False
+        _copy(
+            model._meta.db_table,
+            [f.column for f in fields],
+            map(_row_maker(fields), objs),
+        )
+        history = get_history_model_for_model(model)
+        tracked = list(history.tracked_fields)
+        columns = [f.column for f in tracked] + [
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        ]
+        user_id = getattr(user, "pk", None)
+        tracked_row = _row_maker(tracked)
+        extra = [now, reason, "+", user_id]
+        _copy(history._meta.db_table, columns, (tracked_row(obj) + extra for obj in objs))
+    return objs
