@@ -9,4 +9,4 @@ class EmployeesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from modules.employees import handlers  # noqa: F401
+        from modules.employees import dashboard, handlers  # noqa: F401
