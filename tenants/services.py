@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsplatform.tenancy.context import tenant_context
-from opsplatform.tenancy.resolver import forget_host
+from opsplatform.tenancy.resolver import forget_hosts_now_and_on_commit
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
 
@@ -63,13 +63,14 @@ def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Doma
     row = Domain(tenant=tenant, domain=domain.strip().lower(), is_primary=is_primary)
     row.full_clean()
     row.save()
-    transaction.on_commit(lambda: forget_host(row.domain))
+    forget_hosts_now_and_on_commit([row.domain])
     return row
 
 
 def _forget_tenant_hosts(tenant: Tenant) -> None:
-    hosts = list(Domain.objects.filter(tenant=tenant).values_list("domain", flat=True))
-    transaction.on_commit(lambda: [forget_host(host) for host in hosts])
+    forget_hosts_now_and_on_commit(
+        Domain.objects.filter(tenant=tenant).values_list("domain", flat=True)
+    )
 
 
 @transaction.atomic

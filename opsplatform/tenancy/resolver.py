@@ -55,3 +55,17 @@ def resolve_host(raw_host: str) -> Resolution:
 def forget_host(host: str) -> None:
     with tenant_context(None):
         cache.delete(host_cache_key(host))
+
+
+def forget_hosts_now_and_on_commit(hosts) -> None:
+    """Drop cached host entries now and again once the transaction commits.
+
+    Now, so this transaction's own later reads see the change; after commit,
+    because another request may have cached the old row in between.
+    """
+    from django.db import transaction
+
+    hosts = list(hosts)
+    for host in hosts:
+        forget_host(host)
+    transaction.on_commit(lambda: [forget_host(host) for host in hosts])
