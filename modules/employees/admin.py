@@ -266,6 +266,11 @@ class EmployeeAdmin(TenantModelAdmin):
             fieldsets = [fs for fs in fieldsets if fs[0] != _("Salary")]
         return fieldsets
 
+    def history_hidden_fields(self, request) -> set[str]:
+        if request.user.has_perm("employees.view_salary"):
+            return set()
+        return {"salary", "salary_currency"}
+
     def get_export_resource_kwargs(self, request, **kwargs):
         kwargs = super().get_export_resource_kwargs(request, **kwargs)
         kwargs["with_salary"] = request.user.has_perm("employees.view_salary")

@@ -26,10 +26,12 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from modules.employees.columns import ALIASES, COLUMN_NAMES, SALARY_COLUMNS
 from modules.employees.models import Department, Employee, Position, WorkLocation, WorkSchedule
+from opsplatform.admin.resources import unescape_formula
 from opsplatform.bulk import create_with_history
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import CURRENCIES
@@ -182,7 +184,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return unescape_formula(str(value).strip())
 
 
 def parse_date(value) -> date | None:
@@ -345,6 +347,7 @@ class _Row:
     number: str
     values: dict  # model attribute -> value, only for columns present in the file
     manager_ref: str | None  # lower(number) of the manager, when the file names one
+    manager_text: str = ""  # the manager as written, for messages
 
 
 def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | None:
@@ -372,7 +375,7 @@ def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | 
                 fail(column, _("At most %(n)d characters.") % {"n": TEXT_LIMITS[column]})
             values[column] = text
     if "work_email" in raw:
-        email = _text(raw["work_email"]).lower()
+        email = _text(raw["work_email"])  # kept as written; compared ignoring case
         if email:
             try:
                 validate_email(email)
@@ -426,20 +429,34 @@ def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | 
                 fail(column, str(error))
 
     manager_ref = None
+    manager_text = ""
     if "manager" in raw:
-        text = _text(raw["manager"])
-        if text:
-            manager_ref = text.lower()
+        manager_text = _text(raw["manager"])
+        if manager_text:
+            manager_ref = manager_text.lower()
         else:
             values["manager_id"] = None
 
     if report.error_count > errors_before:
         return None
-    return _Row(line=line, number=number, values=values, manager_ref=manager_ref)
+    return _Row(
+        line=line, number=number, values=values, manager_ref=manager_ref, manager_text=manager_text
+    )
 
 
 def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport, file_numbers):
     """Turn manager references into numbers, and check the final reporting lines for loops."""
+    # Names as they will be after the import: the company's, updated by the file.
+    names: dict[str, set[str]] = {k: set(v) for k, v in lookups.names.items()}
+    for row in rows:
+        key = row.number.lower()
+        current = lookups.existing.get(key)
+        if current is not None:
+            old = f"{current['first_name']} {current['last_name']}".strip().lower()
+            names.get(old, set()).discard(key)
+        first = row.values.get("first_name", current["first_name"] if current else "")
+        last = row.values.get("last_name", current["last_name"] if current else "")
+        names.setdefault(f"{first} {last}".strip().lower(), set()).add(key)
     for row in rows:
         if row.manager_ref is None:
             continue
@@ -447,7 +464,7 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
         if ref in file_numbers or ref in lookups.existing:
             row.manager_ref = ref
         else:
-            by_name = lookups.names.get(ref, [])
+            by_name = sorted(names.get(ref, ()))
             if len(by_name) == 1:
                 row.manager_ref = by_name[0]
             elif len(by_name) > 1:
@@ -455,7 +472,7 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
                     row.line,
                     "manager",
                     _("“%(value)s” matches several people; use the employee number.")
-                    % {"value": ref},
+                    % {"value": row.manager_text},
                 )
                 row.manager_ref = None
                 continue
@@ -463,7 +480,8 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
                 report.add_error(
                     row.line,
                     "manager",
-                    _("No employee “%(value)s” in this company or this file.") % {"value": ref},
+                    _("No employee “%(value)s” in this company or this file.")
+                    % {"value": row.manager_text},
                 )
                 row.manager_ref = None
                 continue
@@ -500,6 +518,36 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
                 line_of[start], "manager", _("Reporting loop: %(loop)s.") % {"loop": names}
             )
 
+    # Leaving by import: only once nobody active still reports to them.
+    status_by_number = {n: v["status"] for n, v in lookups.existing.items()}
+    for row in rows:
+        if "status" in row.values:
+            status_by_number[row.number.lower()] = row.values["status"]
+    active_reports: dict[str, int] = {}
+    for number, manager in manager_by_number.items():
+        if manager is not None and status_by_number.get(number) != Employee.Status.TERMINATED:
+            active_reports[manager] = active_reports.get(manager, 0) + 1
+    for row in rows:
+        key = row.number.lower()
+        was = lookups.existing.get(key, {}).get("status")
+        if (
+            row.values.get("status") == Employee.Status.TERMINATED
+            and was != Employee.Status.TERMINATED
+            and active_reports.get(key)
+        ):
+            report.add_error(
+                row.line,
+                "status",
+                ngettext(
+                    "%(number)s still has %(count)d active report: give them a new manager in "
+                    "this file, or use Terminate on the employee page.",
+                    "%(number)s still has %(count)d active reports: give them a new manager in "
+                    "this file, or use Terminate on the employee page.",
+                    active_reports[key],
+                )
+                % {"number": row.number, "count": active_reports[key]},
+            )
+
 
 def plan_import(
     headers: list[str],
@@ -529,7 +577,7 @@ def plan_import(
             )
             continue
         seen[key] = line
-        email = row.values.get("work_email")
+        email = (row.values.get("work_email") or "").lower()
         if email:
             owner = lookups.email_owner.get(email)
             if email in seen_emails:
@@ -667,8 +715,30 @@ def apply_import(
                 report.updated += len(batch)
                 if progress:
                     progress(done)
+        _close_logins_of_leavers(checked, lookups)
     report.applied = True
     return report
+
+
+def _close_logins_of_leavers(checked: list[_Row], lookups: _Lookups) -> None:
+    """People the file terminates lose their login, as with the Terminate button."""
+    from modules.employees.services import close_login
+
+    leavers = [
+        r.number.lower()
+        for r in checked
+        if r.values.get("status") == Employee.Status.TERMINATED
+        and lookups.existing.get(r.number.lower(), {}).get("status") != Employee.Status.TERMINATED
+    ]
+    if not leavers:
+        return
+    for employee in Employee.objects.filter(
+        employee_number__in=[
+            lookups.existing[n]["employee_number"] for n in leavers if n in lookups.existing
+        ],
+        membership__isnull=False,
+    ):
+        close_login(employee)
 
 
 def import_employees(

@@ -46,7 +46,12 @@ class Department(TenantModel):
         verbose_name_plural = _("departments")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("tenant", Lower("name"), name="department_name_unique"),
+            models.UniqueConstraint(
+                "tenant",
+                Lower("name"),
+                name="department_name_unique",
+                violation_error_message=_("A department with this name already exists."),
+            ),
         ]
         indexes = [models.Index(fields=["tenant", "parent"], name="department_tenant_parent")]
 
@@ -70,7 +75,12 @@ class Position(TenantModel):
         verbose_name_plural = _("positions")
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint("tenant", Lower("title"), name="position_title_unique"),
+            models.UniqueConstraint(
+                "tenant",
+                Lower("title"),
+                name="position_title_unique",
+                violation_error_message=_("A position with this title already exists."),
+            ),
         ]
 
     def __str__(self):
@@ -87,7 +97,12 @@ class WorkLocation(TenantModel):
         verbose_name_plural = _("work locations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("tenant", Lower("name"), name="worklocation_name_unique"),
+            models.UniqueConstraint(
+                "tenant",
+                Lower("name"),
+                name="worklocation_name_unique",
+                violation_error_message=_("A work location with this name already exists."),
+            ),
         ]
 
     def __str__(self):
@@ -118,7 +133,12 @@ class WorkSchedule(TenantModel):
         verbose_name_plural = _("work schedules")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint("tenant", Lower("name"), name="workschedule_name_unique"),
+            models.UniqueConstraint(
+                "tenant",
+                Lower("name"),
+                name="workschedule_name_unique",
+                violation_error_message=_("A work schedule with this name already exists."),
+            ),
         ]
 
     def __str__(self):
@@ -261,7 +281,10 @@ class Employee(TenantModel):
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                "tenant", Lower("employee_number"), name="employee_number_unique"
+                "tenant",
+                Lower("employee_number"),
+                name="employee_number_unique",
+                violation_error_message=_("Another employee already has this employee number."),
             ),
             models.UniqueConstraint(
                 "tenant",

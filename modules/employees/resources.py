@@ -10,7 +10,7 @@ from import_export.widgets import ForeignKeyWidget
 
 from modules.employees.columns import COLUMN_NAMES, SALARY_COLUMNS
 from modules.employees.models import Department, Employee, Position
-from opsplatform.admin.resources import TenantModelResource
+from opsplatform.admin.resources import SafeExportMixin, TenantModelResource
 
 
 class CaseInsensitiveForeignKeyWidget(ForeignKeyWidget):
@@ -62,7 +62,7 @@ class PositionResource(TenantModelResource):
         report_skipped = True
 
 
-class EmployeeResource(resources.ModelResource):
+class EmployeeResource(SafeExportMixin, resources.ModelResource):
     """Export, in the same columns the import reads."""
 
     department = fields.Field(attribute="department__name", column_name="department")

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from modules.employees.models import Department, Employee
@@ -135,7 +136,11 @@ def employee_terminate(
     elif active_reports:
         raise ValidationError(
             {
-                "successor": _("%(name)s has %(count)d direct reports; choose who takes them over.")
+                "successor": ngettext(
+                    "%(name)s has %(count)d direct report; choose who takes over.",
+                    "%(name)s has %(count)d direct reports; choose who takes them over.",
+                    len(active_reports),
+                )
                 % {"name": employee.full_name, "count": len(active_reports)}
             },
             code="successor_required",
@@ -173,9 +178,11 @@ def employee_terminate(
     employee.termination_reason = reason.strip()
     employee.full_clean()
     employee._change_reason = _("Terminated: %(reason)s") % {"reason": reason.strip()}
+    if by is not None:
+        employee._history_user = by  # also outside a request (tasks, commands)
     employee.save()
     if employee.membership_id:
-        _close_login(employee, by)
+        close_login(employee)
     return employee
 
 
@@ -195,7 +202,8 @@ def chain_above_with_pending(start_id: int, pending: list[Employee]) -> list[int
     return chain
 
 
-def _close_login(employee: Employee, by: User | None) -> None:
+def close_login(employee: Employee) -> None:
+    """A leaver's login is deactivated (the company's last owner keeps theirs)."""
     from tenants.services import membership_deactivate
 
     membership = Membership.objects.filter(pk=employee.membership_id).first()

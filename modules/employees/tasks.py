@@ -6,6 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsplatform.tenancy.context import tenant_context
+from opsplatform.tenancy.rls import tenant_transaction
 
 
 def _job(tenant_id: int, job_id: int):
@@ -13,7 +14,8 @@ def _job(tenant_id: int, job_id: int):
     from tenants.models import Tenant
 
     tenant = Tenant.objects.get(pk=tenant_id)
-    with tenant_context(tenant):
+    # A worker has no request: the database must be told the tenant too (RLS).
+    with tenant_transaction(tenant):
         return tenant, ImportJob.objects.select_related("created_by").get(pk=job_id)
 
 
@@ -44,7 +46,7 @@ def remind_expiring_documents() -> None:
     from tenants.roles import RoleCode
 
     for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE):
-        with tenant_context(tenant):
+        with tenant_transaction(tenant):
             documents = list(expiring_documents())
             if not documents:
                 continue

@@ -240,6 +240,15 @@ def import_template(request, file_format: str):
 # -- termination ------------------------------------------------------------------
 
 
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on a plain form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error)
+
+
 def terminate_view(model_admin, request, object_id):
     from modules.employees.admin import TerminateForm
 
@@ -257,9 +266,7 @@ def terminate_view(model_admin, request, object_id):
                 by=request.user,
             )
         except ValidationError as error:
-            form._update_errors(error) if hasattr(error, "error_dict") else form.add_error(
-                None, error
-            )
+            add_errors(form, error)
         else:
             messages.success(request, _("%(name)s is terminated.") % {"name": employee.full_name})
             return HttpResponseRedirect(

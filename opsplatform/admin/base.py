@@ -95,6 +95,26 @@ class TenantModelAdmin(TenantAdminMixin, SimpleHistoryAdmin, ImportExportModelAd
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def history_hidden_fields(self, request) -> set[str]:
+        """Fields whose old and new values this person may not read in the history."""
+        return set()
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        hidden = self.history_hidden_fields(request)
+        previous = None
+        for current in historical_records:
+            if previous is None:
+                previous = current
+                continue
+            delta = previous.diff_against(
+                current,
+                excluded_fields=sorted(hidden) or None,
+                foreign_keys_are_objs=foreign_keys_are_objs,
+            )
+            helper = self.get_historical_record_context_helper(request, previous)
+            previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
     # -- import / export ----------------------------------------------------
 
     def get_resource_classes(self, request):

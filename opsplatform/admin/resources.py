@@ -13,8 +13,35 @@ from import_export import resources
 
 from opsplatform.tenancy.context import require_current_tenant
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-class TenantModelResource(resources.ModelResource):
+
+def escape_formula(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    (import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a
+    leading "=", which changes the text and leaves "+", "-" and "@" live.)
+    Imports remove the apostrophe again (``unescape_formula``).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+class SafeExportMixin:
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        # Empty stays empty in every format (XLSX would otherwise get the text "None").
+        return "" if value is None else escape_formula(value)
+
+
+class TenantModelResource(SafeExportMixin, resources.ModelResource):
     def get_queryset(self):
         require_current_tenant()
         return super().get_queryset()

@@ -217,7 +217,8 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off on purpose: opsplatform.admin.resources.escape_formula does it without losing text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 from opsplatform.settings.unfold import UNFOLD, UNFOLD_LANDLORD  # noqa: E402,F401
 
