@@ -326,7 +326,7 @@ class EmployeeAdmin(TenantModelAdmin):
             path(
                 "import/",
                 wrap(views.EmployeeImportView.as_view(model_admin=self)),
-                name="employees_employee_bulk_import",
+                name="employees_employee_people_import",
             ),
             path(
                 "import/template/<str:file_format>/",
@@ -362,7 +362,7 @@ class EmployeeAdmin(TenantModelAdmin):
 
     @action(description=_("Import people"), icon="upload_file", permissions=["bulk_import"])
     def bulk_import(self, request):
-        return HttpResponseRedirect(reverse("admin:employees_employee_bulk_import"))
+        return HttpResponseRedirect(reverse("admin:employees_employee_people_import"))
 
     def has_terminate_action_permission(self, request, object_id=None):
         return request.user.has_perm("employees.change_employee")
