@@ -327,7 +327,6 @@ class TenantAdmin(LandlordModelAdmin):
             obj._state.adding = False
         else:
             super().save_model(request, obj, form, change)
-            services.tenant_changed(tenant=obj)
             if owner_email:
                 services.invitation_create(
                     tenant=obj,

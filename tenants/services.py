@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsplatform.tenancy.context import tenant_context
-from opsplatform.tenancy.resolver import forget_hosts_now_and_on_commit
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
 
@@ -63,14 +62,7 @@ def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Doma
     row = Domain(tenant=tenant, domain=domain.strip().lower(), is_primary=is_primary)
     row.full_clean()
     row.save()
-    forget_hosts_now_and_on_commit([row.domain])
     return row
-
-
-def _forget_tenant_hosts(tenant: Tenant) -> None:
-    forget_hosts_now_and_on_commit(
-        Domain.objects.filter(tenant=tenant).values_list("domain", flat=True)
-    )
 
 
 @transaction.atomic
@@ -81,8 +73,9 @@ def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) 
     tenant.status = Tenant.Status.SUSPENDED
     tenant.suspended_reason = reason
     tenant._change_reason = _("Suspended: %(reason)s") % {"reason": reason or "-"}
+    if by is not None:
+        tenant._history_user = by
     tenant.save(update_fields=["status", "suspended_reason"])
-    _forget_tenant_hosts(tenant)
     return tenant
 
 
@@ -94,14 +87,10 @@ def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
     tenant.status = Tenant.Status.ACTIVE
     tenant.suspended_reason = ""
     tenant._change_reason = _("Reactivated")
+    if by is not None:
+        tenant._history_user = by
     tenant.save(update_fields=["status", "suspended_reason"])
-    _forget_tenant_hosts(tenant)
     return tenant
-
-
-def tenant_changed(*, tenant: Tenant) -> None:
-    """Drop cached copies of a company after its name, logo or settings changed."""
-    _forget_tenant_hosts(tenant)
 
 
 # -- roles ------------------------------------------------------------------
