@@ -53,7 +53,11 @@ def test_compiled_catalogue_matches_the_source():
     with open(LOCALE / "django.mo", "rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
     singular = [e for e in entries if "msgid_plural" not in e and "msgctxt" not in e]
-    missing = [e["msgid"] for e in singular if catalogue.gettext(_unescape(e["msgid"])) == _unescape(e["msgid"])]
+    missing = [
+        e["msgid"]
+        for e in singular
+        if catalogue.gettext(_unescape(e["msgid"])) == _unescape(e["msgid"])
+    ]
     assert missing == [], "run `make messages`: locale/ar/LC_MESSAGES/django.mo is stale"
 
 
