@@ -48,6 +48,7 @@ class DepartmentAdmin(TenantModelAdmin):
     autocomplete_fields = ["parent", "head"]
     resource_classes = [DepartmentResource]
     import_enabled = True
+    ordering = ["name"]  # Meta.ordering is dropped by the headcount's GROUP BY
 
     def get_queryset(self, request):
         from django.db.models import Count, Q
