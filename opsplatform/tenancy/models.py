@@ -84,6 +84,15 @@ class TenantModel(models.Model):
             raise CrossTenantError(f"{self._meta.label}: {errors}")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        current = get_current_tenant()
+        if current is not None and self.tenant_id != current.pk:
+            raise CrossTenantError(
+                f"Cannot delete {self._meta.label} of tenant {self.tenant_id} "
+                f"while working as tenant {current.pk}."
+            )
+        return super().delete(*args, **kwargs)
+
     def cross_tenant_reference_errors(self) -> dict[str, str]:
         """Fields whose target belongs to another tenant, with a message for each."""
         errors: dict[str, str] = {}
