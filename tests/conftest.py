@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from opsplatform.tenancy import tenant_context
 from tenants import services
@@ -20,6 +21,14 @@ def _fresh_cache():
     with tenant_context(None):
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    # A request in Arabic leaves the thread's language active; each test starts in English.
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture
