@@ -36,13 +36,28 @@ def current_progress(job: ImportJob) -> int:
     return job.processed_rows
 
 
-def check_job(job: ImportJob) -> ImportJob:
-    """Read and check every row; nothing is written to the people tables."""
+def _read(job: ImportJob) -> bytes:
     job.file.open("rb")
     try:
-        content = job.file.read()
+        return job.file.read()
     finally:
         job.file.close()
+
+
+def _refuse_file(job: ImportJob, error: Exception) -> ImportJob:
+    """The file as a whole is unusable: say why, write nothing."""
+    _save(
+        job,
+        status=ImportJob.Status.INVALID,
+        report={"file_error": str(error)},
+        finished_at=timezone.now(),
+    )
+    return job
+
+
+def check_job(job: ImportJob) -> ImportJob:
+    """Read and check every row; nothing is written to the people tables."""
+    content = _read(job)
     try:
         headers, rows = read_table(content, job.original_name)
         with tenant_transaction(job.tenant):
@@ -50,13 +65,7 @@ def check_job(job: ImportJob) -> ImportJob:
                 headers, rows, may_set_salary=job.may_set_salary
             )
     except ImportFileError as error:
-        _save(
-            job,
-            status=ImportJob.Status.INVALID,
-            report={"file_error": str(error)},
-            finished_at=timezone.now(),
-        )
-        return job
+        return _refuse_file(job, error)
     status = ImportJob.Status.READY if report.ok else ImportJob.Status.INVALID
     _save(job, status=status, total_rows=report.total, report=report.as_dict())
     return job
@@ -64,11 +73,7 @@ def check_job(job: ImportJob) -> ImportJob:
 
 def apply_job(job: ImportJob, *, user=None) -> ImportJob:
     """Import all rows or none. The file is checked again: the data may have moved since."""
-    job.file.open("rb")
-    try:
-        content = job.file.read()
-    finally:
-        job.file.close()
+    content = _read(job)
     _save(job, status=ImportJob.Status.IMPORTING, processed_rows=0)
 
     def progress(done: int) -> None:
@@ -84,13 +89,7 @@ def apply_job(job: ImportJob, *, user=None) -> ImportJob:
                 progress=progress,
             )
     except ImportFileError as error:
-        _save(
-            job,
-            status=ImportJob.Status.INVALID,
-            report={"file_error": str(error)},
-            finished_at=timezone.now(),
-        )
-        return job
+        return _refuse_file(job, error)
     except Exception as error:  # noqa: BLE001 - recorded for the person, then re-raised
         _save(
             job,
