@@ -12,6 +12,7 @@ class TenantLoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Please enter a correct email address and password."),
         "not_member": _("This account does not belong to %(company)s."),
+        "deactivated": _("Your access to %(company)s has been deactivated. Ask an owner."),
     }
 
     def confirm_login_allowed(self, user):
@@ -21,11 +22,18 @@ class TenantLoginForm(AuthenticationForm):
 
         tenant = getattr(self.request, "tenant", None)
         with tenant_context(tenant):
-            is_member = (
-                tenant is not None
-                and Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).exists()
+            status = (
+                Membership.objects.filter(user=user).values_list("status", flat=True).first()
+                if tenant is not None
+                else None
             )
-        if not is_member:
+        if status == Membership.Status.DEACTIVATED:
+            raise forms.ValidationError(
+                self.error_messages["deactivated"],
+                code="deactivated",
+                params={"company": tenant.name},
+            )
+        if status != Membership.Status.ACTIVE:
             raise forms.ValidationError(
                 self.error_messages["not_member"],
                 code="not_member",

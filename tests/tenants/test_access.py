@@ -136,7 +136,8 @@ def test_a_deactivated_member_is_refused(tenant_a, owner_a, make_member, client_
 
     assert _refused(client_for(tenant_a, former).get("/admin/"))
     response = _login(client_for(tenant_a), former.email)
-    assert "This account does not belong to Acme Corp." in response.content.decode()
+    assert "Your access to Acme Corp has been deactivated." in response.content.decode()
+    assert "_auth_user_id" not in client_for(tenant_a).session
 
 
 def test_a_member_deactivated_mid_session_is_shut_out_on_the_next_page(
