@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -130,24 +129,30 @@ class WorkScheduleAdmin(TenantModelAdmin):
 # -- employees ------------------------------------------------------------------------
 
 
+EXPIRY_LABELS = {
+    "expired": _("Expired"),
+    "expiring": _("Expires soon"),
+    "valid": _("Valid"),
+    "none": _("No expiry"),
+}
+
+
+@display(
+    description=_("expiry"),
+    label={"expired": "danger", "expiring": "warning", "valid": "success", "none": "info"},
+)
+def expiry_badge(admin, obj):
+    """A document's expiry as a coloured badge (shared by the inline and the list)."""
+    state = obj.expiry_state if obj.pk else "none"
+    return state, EXPIRY_LABELS[state]
+
+
 class DocumentInline(TenantTabularInline):
     model = EmployeeDocument
     fields = ["kind", "number", "file", "issued_on", "expires_on", "expiry_badge", "notes"]
     readonly_fields = ["expiry_badge"]
 
-    @display(
-        description=_("expiry"),
-        label={"expired": "danger", "expiring": "warning", "valid": "success", "none": "info"},
-    )
-    def expiry_badge(self, obj):
-        labels = {
-            "expired": _("Expired"),
-            "expiring": _("Expires soon"),
-            "valid": _("Valid"),
-            "none": _("No expiry"),
-        }
-        state = obj.expiry_state if obj.pk else "none"
-        return state, labels[state]
+    expiry_badge = expiry_badge
 
 
 class TerminateForm(forms.Form):
@@ -410,14 +415,4 @@ class EmployeeDocumentAdmin(TenantModelAdmin):
     autocomplete_fields = ["employee"]
     ordering = ["expires_on"]
 
-    @display(
-        description=_("expiry"),
-        label={"expired": "danger", "expiring": "warning", "valid": "success", "none": "info"},
-    )
-    def expiry_badge(self, obj):
-        return DocumentInline.expiry_badge(None, obj)
-
-
-def employee_link(employee) -> str:
-    url = reverse("admin:employees_employee_change", args=[employee.pk])
-    return format_html('<a href="{}">{}</a>', url, employee.full_name)
+    expiry_badge = expiry_badge
