@@ -175,10 +175,6 @@ class InvitationAdmin(TenantModelAdmin):
     def status_badge(self, obj):
         return obj.status, obj.get_status_label()
 
-    def add_view(self, request, form_url="", extra_context=None):
-        self._request = request
-        return super().add_view(request, form_url, extra_context)
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
         if obj is not None:
