@@ -147,3 +147,75 @@ register(WorkLocation)(lambda: WorkLocationFactory())
 register(WorkSchedule)(lambda: WorkScheduleFactory())
 register(Employee)(lambda: EmployeeFactory())
 register(EmployeeDocument)(lambda: EmployeeDocumentFactory())
+
+
+# -- approvals ---------------------------------------------------------------------
+
+from decimal import Decimal  # noqa: E402
+
+from modules.approvals.models import (  # noqa: E402
+    ApprovalRequest,
+    Delegation,
+    RequestKind,
+    Route,
+)
+
+
+def make_approval_request(**fields) -> ApprovalRequest:
+    """A draft purchase with one line, raised by a new member of the current tenant."""
+    from modules.approvals import services
+
+    requester = fields.pop("requester", None) or MembershipFactory().user
+    lines = fields.pop(
+        "lines",
+        [{"description": marker("Item"), "quantity": Decimal(2), "unit_price": Decimal(50)}],
+    )
+    fields.setdefault("kind", RequestKind.PURCHASE)
+    fields.setdefault("title", marker("Request"))
+    if fields["kind"] == RequestKind.PURCHASE:
+        fields.setdefault("vendor", marker("Vendor"))
+    else:
+        lines = []
+    return services.request_create(user=requester, lines=lines, **fields)
+
+
+def make_route() -> Route:
+    """A route for a kind that has none yet, with one gate."""
+    used = set(Route.objects.values_list("kind", flat=True))
+    kind = next(value for value in RequestKind.values if value not in used)
+    route = Route.objects.create(kind=kind, name=marker("Route"))
+    route.gates.create(name="Manager", approver_type="line_manager", position=0)
+    return route
+
+
+def make_delegation() -> Delegation:
+    return Delegation.objects.create(
+        principal=MembershipFactory(),
+        deputy=MembershipFactory(),
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=7),
+        note=marker("Holiday"),
+    )
+
+
+register(ApprovalRequest)(lambda: make_approval_request())
+register(Route)(make_route)
+register(Delegation)(make_delegation)
+
+
+# -- notifications (opsplatform.notifications) --------------------------------------
+
+from opsplatform.notifications.models import Notification  # noqa: E402
+
+
+def make_notification(**fields) -> Notification:
+    """A notification to a new member of the current tenant; its title (an unknown
+    type renders as its code) carries a marker so a page can be searched for it."""
+    fields.setdefault("recipient", MembershipFactory().user)
+    fields.setdefault("type_code", marker("tests.crawler"))
+    fields.setdefault("context", {"marker": marker()})
+    fields.setdefault("url", "/admin/")
+    return Notification.objects.create(**fields)
+
+
+register(Notification)(make_notification)

@@ -33,6 +33,18 @@ def tenant_navigation(request) -> list[dict]:
                     "icon": "dashboard",
                     "link": _url("admin:index"),
                 },
+                {
+                    "title": _("Notifications"),
+                    "icon": "notifications",
+                    "link": _url("admin:notifications_notification_changelist"),
+                    "permission": _perm("notifications.view_notification"),
+                },
+                {
+                    "title": _("Notification settings"),
+                    "icon": "notifications_active",
+                    "link": _url("admin:notifications_settings"),
+                    "permission": _perm("notifications.change_notificationpreference"),
+                },
             ],
         },
         {
@@ -86,6 +98,44 @@ def tenant_navigation(request) -> list[dict]:
                     "icon": "person",
                     "link": _url("admin:employees_my_profile"),
                     "permission": _perm("employees.view_own_profile"),
+                },
+            ],
+        },
+        {
+            "title": _("Approvals"),
+            "collapsible": False,
+            "items": [
+                {
+                    "title": _("Inbox"),
+                    "icon": "inbox",
+                    "link": _url("admin:approvals_inbox"),
+                    "permission": _perm("approvals.decide_request"),
+                    "badge": "modules.approvals.views.inbox_badge",
+                    "badge_class": "approvals-inbox-badge",
+                },
+                {
+                    "title": _("Requests"),
+                    "icon": "request_quote",
+                    "link": _url("admin:approvals_approvalrequest_changelist"),
+                    "permission": _perm("approvals.view_approvalrequest"),
+                },
+                {
+                    "title": _("New request"),
+                    "icon": "add_circle",
+                    "link": _url("admin:approvals_approvalrequest_add"),
+                    "permission": _perm("approvals.add_approvalrequest"),
+                },
+                {
+                    "title": _("Deputies"),
+                    "icon": "supervisor_account",
+                    "link": _url("admin:approvals_delegation_changelist"),
+                    "permission": _perm("approvals.view_delegation"),
+                },
+                {
+                    "title": _("Approval routes"),
+                    "icon": "route",
+                    "link": _url("admin:approvals_route_changelist"),
+                    "permission": _perm("approvals.change_route"),
                 },
             ],
         },

@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "channels",
     "anymail",
     "opsplatform",
+    "opsplatform.notifications",
     "tenants",
     "modules.employees",
+    "modules.approvals",
 ]
 
 MIDDLEWARE = [

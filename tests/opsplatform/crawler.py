@@ -92,7 +92,10 @@ def crawl(
         response = get(changelist)
         if response.status_code == 200:
             if response.context and "cl" in response.context:
-                shown = {obj.pk for obj in response.context["cl"].queryset}
+                # Evaluated after the request, so as the request's tenant (an admin's
+                # prefetch_related goes through the fail-closed default manager).
+                with tenant_context(getattr(response.wsgi_request, "tenant", None)):
+                    shown = {obj.pk for obj in response.context["cl"].queryset}
                 if row.pk in shown:
                     report.leak(model, "changelist", f"B's row {row.pk} listed")
             if marker in response.content.decode():

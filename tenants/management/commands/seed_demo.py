@@ -38,6 +38,7 @@ PEOPLE = [
 # Later modules append "module.path.seed" callables taking (tenant, stdout).
 DEMO_SEEDERS: list[str] = [
     "modules.employees.demo.seed",
+    "modules.approvals.demo.seed",
 ]
 
 

@@ -1,0 +1,317 @@
+"""Approval screens: requests (per-kind forms, tracker, decisions), routes and deputies.
+
+The inbox and the decision endpoints live in ``views.py``; every write goes
+through ``services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
+from unfold.decorators import display
+
+from modules.approvals import services, views
+from modules.approvals.kinds import KIND_FIELDS
+from modules.approvals.models import (
+    ApprovalRequest,
+    Delegation,
+    PurchaseLine,
+    RequestKind,
+    RequestStatus,
+    RequestStep,
+    Route,
+    RouteGate,
+    StepStatus,
+)
+from modules.approvals.selectors import visible_requests
+from opsplatform.admin.base import TenantModelAdmin, TenantTabularInline, admin
+from opsplatform.admin.sites import tenant_site
+from opsplatform.permissions import current_membership
+from tenants.models import Membership
+
+STATUS_COLOURS = {
+    RequestStatus.DRAFT: "info",
+    RequestStatus.IN_REVIEW: "warning",
+    RequestStatus.RETURNED: "warning",
+    RequestStatus.COMPLETED: "success",
+    RequestStatus.REJECTED: "danger",
+    RequestStatus.CANCELLED: "info",
+}
+
+
+class StuckFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Stuck: past the SLA"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            late = RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lt=timezone.now())
+            return queryset.filter(pk__in=late.values("request_id"))
+        return queryset
+
+
+class PurchaseLineInline(TenantTabularInline):
+    model = PurchaseLine
+    fields = ["description", "quantity", "unit_price", "line_total"]
+    readonly_fields = ["line_total"]
+    extra = 1
+
+    @display(description=_("total"))
+    def line_total(self, obj):
+        return f"{obj.total:,.2f}" if obj.pk else "—"
+
+
+@admin.register(ApprovalRequest, site=tenant_site)
+class ApprovalRequestAdmin(TenantModelAdmin):
+    list_display = [
+        "reference_link",
+        "title",
+        "kind_badge",
+        "amount_display",
+        "requester_name",
+        "status_badge",
+        "current_gate",
+        "created_at",
+    ]
+    list_display_links = ["title"]
+    list_filter = [("status", ChoicesDropdownFilter), ("kind", ChoicesDropdownFilter), StuckFilter]
+    search_fields = ["title", "vendor", "payee", "provider", "service"]
+    list_select_related = ["requester"]
+    change_form_template = "approvals/request_change_form.html"
+    add_form_template = "approvals/request_change_form.html"
+    actions = None
+    inlines = [PurchaseLineInline]
+
+    # -- list ----------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        current = RequestStep.objects.filter(request_id=OuterRef("pk"), status=StepStatus.CURRENT)
+        return (
+            visible_requests(request.user)
+            .select_related("requester")
+            .annotate(
+                current_gate_name=Subquery(current.values("name")[:1]),
+                current_since=Subquery(current.values("entered_at")[:1]),
+            )
+        )
+
+    @display(description=_("reference"), ordering="number")
+    def reference_link(self, obj):
+        return obj.reference
+
+    @display(description=_("kind"), label=True)
+    def kind_badge(self, obj):
+        return obj.get_kind_display()
+
+    @display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj):
+        return f"{obj.amount:,.2f} {obj.currency}"
+
+    @display(description=_("requester"), ordering="requester__full_name")
+    def requester_name(self, obj):
+        return obj.requester.full_name or obj.requester.email
+
+    @display(description=_("status"), label={k.label: v for k, v in STATUS_COLOURS.items()})
+    def status_badge(self, obj):
+        return obj.get_status_display()
+
+    @display(description=_("at gate"))
+    def current_gate(self, obj):
+        name = getattr(obj, "current_gate_name", None)
+        return name or "—"
+
+    # -- forms: each kind shows its own fields -------------------------------------
+
+    def _kind(self, request, obj) -> str:
+        if obj is not None:
+            return obj.kind
+        kind = request.GET.get("kind", "")
+        return kind if kind in RequestKind.values else ""
+
+    def get_fieldsets(self, request, obj=None):
+        kind = self._kind(request, obj)
+        fields = list(KIND_FIELDS.get(kind, []))
+        return [
+            (None, {"fields": ["title", "description"]}),
+            (_("Details"), {"fields": fields}),
+        ]
+
+    def get_inlines(self, request, obj):
+        return [PurchaseLineInline] if self._kind(request, obj) == RequestKind.PURCHASE else []
+
+    def get_readonly_fields(self, request, obj=None):
+        return []
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self._kind(request, None):
+            return views.kind_chooser(request, self)
+        return super().add_view(request, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.kind = self._kind(request, None)
+        # Lines are saved after this; the amount is refreshed in save_related.
+        services.request_save(request=obj, user=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.request_save(request=form.instance, user=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.RequestRefused as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(views.request_page_context(request, obj, kind=self._kind(request, obj)))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit" in request.POST:
+            return views.submit_after_save(request, obj)
+        # A new request stays on its page: the route preview and Submit are there.
+        self.message_user(
+            request,
+            _("Draft %(reference)s saved. Check the route below, then submit it.")
+            % {"reference": obj.reference},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(
+            reverse("admin:approvals_approvalrequest_change", args=[obj.pk])
+        )
+
+    def response_change(self, request, obj):
+        if "_submit" in request.POST:
+            return views.submit_after_save(request, obj)
+        return super().response_change(request, obj)
+
+    # -- permissions (rules decide; the object gives the answer per request) --------
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.view_approvalrequest", obj)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm("approvals.add_approvalrequest")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.change_approvalrequest", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.delete_approvalrequest", obj)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("inbox/", wrap(views.InboxView.as_view(model_admin=self)), name="approvals_inbox"),
+            path("inbox/count/", wrap(views.inbox_count_view), name="approvals_inbox_count"),
+            path("inbox/approve/", wrap(views.bulk_approve), name="approvals_inbox_bulk_approve"),
+            path("<int:pk>/decide/", wrap(views.decide), name="approvals_request_decide"),
+            path("<int:pk>/submit/", wrap(views.submit), name="approvals_request_submit"),
+            path("<int:pk>/resubmit/", wrap(views.resubmit), name="approvals_request_resubmit"),
+            path("<int:pk>/cancel/", wrap(views.cancel), name="approvals_request_cancel"),
+            path("<int:pk>/comment/", wrap(views.add_comment), name="approvals_request_comment"),
+            path("<int:pk>/attach/", wrap(views.add_attachment), name="approvals_request_attach"),
+            *super().get_urls(),
+        ]
+
+
+class RouteGateInline(TenantTabularInline):
+    model = RouteGate
+    fields = [
+        "position",
+        "name",
+        "approver_type",
+        "role",
+        "person",
+        "min_amount",
+        "max_amount",
+        "department",
+        "sla_hours",
+        "escalate_to",
+    ]
+    ordering_field = "position"
+    hide_ordering_field = True
+    extra = 0
+
+
+@admin.register(Route, site=tenant_site)
+class RouteAdmin(TenantModelAdmin):
+    list_display = ["name", "kind", "gate_chain", "updated_at"]
+    fields = ["kind", "name"]
+    inlines = [RouteGateInline]
+    change_form_template = "approvals/route_change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("gates")
+
+    def changelist_view(self, request, extra_context=None):
+        # Every kind has a route to edit, even in a company that never used approvals.
+        services.routes_ensure_defaults()
+        return super().changelist_view(request, extra_context)
+
+    @display(description=_("gates"))
+    def gate_chain(self, obj):
+        return " → ".join(gate.name for gate in obj.gates.all())
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind"] if obj is not None else []
+
+
+@admin.register(Delegation, site=tenant_site)
+class DelegationAdmin(TenantModelAdmin):
+    list_display = ["principal", "deputy", "starts_on", "ends_on", "is_running", "note"]
+    list_select_related = ["principal__user", "deputy__user"]
+    autocomplete_fields = []
+
+    def get_fields(self, request, obj=None):
+        if request.user.has_perm("approvals.manage_all_deputies"):
+            return ["principal", "deputy", "starts_on", "ends_on", "note"]
+        return ["deputy", "starts_on", "ends_on", "note"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.has_perm("approvals.manage_all_deputies"):
+            return queryset
+        membership = current_membership(request.user)
+        return queryset.filter(principal_id=membership.pk if membership else None)
+
+    @display(description=_("running now"), boolean=True)
+    def is_running(self, obj):
+        today = timezone.localdate()
+        return obj.starts_on <= today <= obj.ends_on
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        me = current_membership(request.user)
+
+        class DelegationForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # Without the "approver" field, the deputy is set for oneself.
+                if "principal" not in self.fields and self.instance.principal_id is None:
+                    self.instance.principal = me
+
+        return DelegationForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("principal", "deputy"):
+            kwargs["queryset"] = Membership.objects.filter(
+                status=Membership.Status.ACTIVE
+            ).select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.change_delegation", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.delete_delegation", obj)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalsConfig(AppConfig):
+    name = "modules.approvals"
+    label = "approvals"
+    verbose_name = _("Approvals")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from modules.approvals import rules  # noqa: F401

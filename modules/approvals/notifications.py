@@ -1,0 +1,125 @@
+"""The notification types approvals sends, and one function per event.
+
+Titles are rendered in each recipient's language when shown or sent; the
+context holds only the values they need.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.notifications.registry import NotificationType, register
+from opsplatform.notifications.services import notify
+
+MODULE = _("Approvals")
+
+SUBMITTED = "approvals.submitted"
+AWAITING = "approvals.awaiting_decision"
+REMINDER = "approvals.reminder"
+ESCALATED = "approvals.escalated"
+APPROVED = "approvals.approved"
+REJECTED = "approvals.rejected"
+RETURNED = "approvals.returned"
+COMPLETED = "approvals.completed"
+CANCELLED = "approvals.cancelled"
+DELEGATED = "approvals.delegated"
+
+register(
+    NotificationType(
+        code=SUBMITTED,
+        module=MODULE,
+        label=_("My request was submitted"),
+        title=_("%(reference)s was submitted"),
+        body=_("%(title)s is on its way to %(gate)s."),
+    ),
+    NotificationType(
+        code=AWAITING,
+        module=MODULE,
+        label=_("A request awaits my decision"),
+        title=_("%(reference)s awaits your decision"),
+        body=_("%(requester)s asks for %(title)s (%(amount)s) at the %(gate)s gate."),
+    ),
+    NotificationType(
+        code=REMINDER,
+        module=MODULE,
+        label=_("Reminder of a late decision"),
+        title=_("Reminder: %(reference)s is past its deadline"),
+        body=_("%(title)s has waited at the %(gate)s gate longer than agreed."),
+    ),
+    NotificationType(
+        code=ESCALATED,
+        module=MODULE,
+        label=_("A late request was escalated to me"),
+        title=_("%(reference)s was escalated to you"),
+        body=_("%(title)s waited too long at the %(gate)s gate; it is now yours to decide."),
+    ),
+    NotificationType(
+        code=APPROVED,
+        module=MODULE,
+        label=_("My request passed a gate"),
+        title=_("%(reference)s was approved at %(gate)s"),
+        body=_("%(actor)s approved %(title)s."),
+    ),
+    NotificationType(
+        code=REJECTED,
+        module=MODULE,
+        label=_("My request was rejected"),
+        title=_("%(reference)s was rejected"),
+        body=_("%(actor)s rejected %(title)s at the %(gate)s gate: %(comment)s"),
+    ),
+    NotificationType(
+        code=RETURNED,
+        module=MODULE,
+        label=_("A request was returned for rework"),
+        title=_("%(reference)s was returned for rework"),
+        body=_("%(actor)s returned %(title)s: %(comment)s"),
+    ),
+    NotificationType(
+        code=COMPLETED,
+        module=MODULE,
+        label=_("My request was fully approved"),
+        title=_("%(reference)s is approved"),
+        body=_("%(title)s passed every gate."),
+    ),
+    NotificationType(
+        code=CANCELLED,
+        module=MODULE,
+        label=_("A request I was deciding was cancelled"),
+        title=_("%(reference)s was cancelled"),
+        body=_("%(requester)s cancelled %(title)s."),
+    ),
+    NotificationType(
+        code=DELEGATED,
+        module=MODULE,
+        label=_("A request reached me as someone's deputy"),
+        title=_("%(reference)s awaits you as deputy"),
+        body=_("You decide %(title)s on behalf of %(principal)s at the %(gate)s gate."),
+    ),
+)
+
+
+def request_url(request) -> str:
+    return reverse(
+        "admin:approvals_approvalrequest_change",
+        args=[request.pk],
+        urlconf="opsplatform.urls.tenant",
+    )
+
+
+def send(code: str, *, request, recipients, actor=None, step=None, **extra) -> None:
+    recipients = [user for user in recipients if user is not None]
+    if not recipients:
+        return
+    context = {
+        "reference": request.reference,
+        "title": request.title,
+        "amount": f"{request.amount:,.2f} {request.currency}".strip(),
+        "requester": request.requester.full_name or request.requester.email,
+        "gate": step.name if step is not None else "",
+        "actor": (actor.full_name or actor.email) if actor is not None else "",
+        "comment": "",
+        "principal": "",
+    }
+    context.update({key: str(value) for key, value in extra.items()})
+    notify(recipients=recipients, type=code, context=context, url=request_url(request), actor=actor)

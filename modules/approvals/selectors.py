@@ -1,0 +1,175 @@
+"""Reads for approvals: the inbox, what a person may see, deputies, what changed."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from modules.approvals.kinds import field_label, snapshot
+from modules.approvals.models import (
+    ApprovalRequest,
+    Delegation,
+    GateAction,
+    GateLog,
+    RequestStatus,
+    RequestStep,
+    StepStatus,
+)
+from opsplatform.permissions import current_roles, per_user_cache
+from tenants.models import Membership, RoleGrant
+
+
+def principals_of(user) -> dict[int, set[str]]:
+    """Whom ``user`` stands in for today: {principal user id: that principal's roles}."""
+
+    def compute() -> dict[int, set[str]]:
+        today = timezone.localdate()
+        rows = Delegation.objects.filter(
+            deputy__user_id=user.pk,
+            deputy__status=Membership.Status.ACTIVE,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        ).values_list("principal_id", "principal__user_id")
+        membership_to_user = dict(rows)
+        result: dict[int, set[str]] = {uid: set() for uid in membership_to_user.values()}
+        if membership_to_user:
+            for membership_id, role in RoleGrant.objects.filter(
+                membership_id__in=membership_to_user
+            ).values_list("membership_id", "role"):
+                result[membership_to_user[membership_id]].add(role)
+        return result
+
+    return per_user_cache(user, "approvals.principals", compute)
+
+
+def deputy_for(principal_user_id: int):
+    """The active deputy (a Membership with its user) of this person today, or None."""
+    today = timezone.localdate()
+    delegation = (
+        Delegation.objects.filter(
+            principal__user_id=principal_user_id,
+            deputy__status=Membership.Status.ACTIVE,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        )
+        .select_related("deputy__user")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    return delegation.deputy if delegation else None
+
+
+def decider_q(user, prefix: str = "") -> Q:
+    """Steps ``user`` may decide: theirs, their role's, or a principal's they stand in for."""
+    roles = set(current_roles(user))
+    principals = principals_of(user)
+    approver_ids = {user.pk, *principals}
+    for principal_roles in principals.values():
+        roles |= principal_roles
+    q = Q(**{f"{prefix}approver_id__in": approver_ids})
+    if roles:
+        q |= Q(**{f"{prefix}approver__isnull": True, f"{prefix}decider_role__in": roles})
+    return q
+
+
+def on_behalf_of(user, step: RequestStep):
+    """The principal ``user`` decides for at this step (a user id), or None when it is theirs."""
+    if step.approver_id == user.pk:
+        return None
+    if step.approver_id is None and step.decider_role in current_roles(user):
+        return None
+    for principal_id, roles in principals_of(user).items():
+        if step.approver_id == principal_id or (
+            step.approver_id is None and step.decider_role in roles
+        ):
+            return principal_id
+    return None
+
+
+def can_decide(user, step: RequestStep | None, request: ApprovalRequest) -> bool:
+    if step is None or step.status != StepStatus.CURRENT or request.requester_id == user.pk:
+        return False
+    if step.approver_id == user.pk:
+        return True
+    if step.approver_id is None and step.decider_role in current_roles(user):
+        return True
+    return on_behalf_of(user, step) is not None
+
+
+def inbox(user) -> QuerySet[RequestStep]:
+    """Gates awaiting ``user``'s decision, oldest first, with what the list shows."""
+    return (
+        RequestStep.objects.filter(status=StepStatus.CURRENT)
+        .filter(decider_q(user))
+        .exclude(request__requester_id=user.pk)
+        .select_related("request__requester", "approver")
+        .order_by("entered_at", "pk")
+    )
+
+
+def inbox_count(user) -> int:
+    return inbox(user).count()
+
+
+def current_step(request: ApprovalRequest) -> RequestStep | None:
+    return request.steps.filter(status=StepStatus.CURRENT).first()
+
+
+def visible_requests(user) -> QuerySet[ApprovalRequest]:
+    """Requests ``user`` may read: their own, their team's, those they decide or decided.
+
+    Owners, the CEO, finance and revenue assurance see every request.
+    """
+    from modules.employees.rules import my_report_ids
+
+    queryset = ApprovalRequest.objects.all()
+    roles = current_roles(user)
+    if roles & {"owner", "ceo", "finance", "revenue_assurance"}:
+        return queryset
+    involved = RequestStep.objects.filter(request_id=OuterRef("pk")).filter(
+        Q(decided_by_id=user.pk) | (decider_q(user) & ~Q(status=StepStatus.PENDING))
+    )
+    condition = Q(requester_id=user.pk) | Exists(involved)
+    reports = my_report_ids(user)
+    if reports:
+        condition |= Q(employee_id__in=reports)
+    return queryset.filter(condition)
+
+
+def stuck_steps() -> QuerySet[RequestStep]:
+    return RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lt=timezone.now())
+
+
+def request_log(request: ApprovalRequest) -> QuerySet[GateLog]:
+    return request.log.select_related("actor", "on_behalf_of").order_by("at", "pk")
+
+
+def changes_since_last_decision(request: ApprovalRequest, user) -> list[tuple[str, str, str]]:
+    """What the requester changed since ``user`` last decided this request.
+
+    Empty when they never decided it or nothing changed.
+    """
+    last = (
+        request.log.filter(
+            actor_id=user.pk,
+            action__in=[GateAction.APPROVED, GateAction.RETURNED, GateAction.REJECTED],
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or not last.snapshot:
+        return []
+    now = snapshot(request)
+    return [
+        (field_label(name), last.snapshot.get(name, ""), value)
+        for name, value in now.items()
+        if last.snapshot.get(name, "") != value
+    ]
+
+
+def steps_for_tracker(request: ApprovalRequest) -> list[RequestStep]:
+    return list(request.steps.select_related("approver", "decided_by").order_by("position"))
+
+
+def requests_waiting_on(step_ids) -> QuerySet[ApprovalRequest]:
+    return ApprovalRequest.objects.filter(steps__pk__in=step_ids, status=RequestStatus.IN_REVIEW)

@@ -1,0 +1,760 @@
+"""Every write to requests, routes and deputies.
+
+A decision locks the request's row (``select_for_update``; PostgreSQL waits,
+SQLite serialises writers anyway), re-reads the gate it stands at, checks the
+person may decide it, then moves the machine, the gates, the gate log and the
+history in one transaction. Whoever comes second reads the first decision and
+is told who made it; nothing of theirs is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from modules.approvals import notifications as notices
+from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount, snapshot
+from modules.approvals.models import (
+    ApprovalRequest,
+    ApproverType,
+    Attachment,
+    Comment,
+    GateAction,
+    GateLog,
+    PurchaseLine,
+    RequestKind,
+    RequestStatus,
+    RequestStep,
+    Route,
+    RouteGate,
+    StepStatus,
+)
+from modules.approvals.routing import Directory, resolve_gate
+from modules.approvals.selectors import can_decide, deputy_for, on_behalf_of
+from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+from opsplatform.realtime.publish import publish
+from opsplatform.tenancy.context import require_current_tenant
+from tenants.models import Membership, RoleGrant, Tenant, User
+from tenants.roles import RoleCode
+
+
+class RequestRefused(Exception):
+    """A move that is not possible now; ``str()`` is the message for the person."""
+
+
+class Decision:
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+# -- reading under lock ---------------------------------------------------------
+
+
+def _lock(request_id) -> ApprovalRequest:
+    # of=("self",) keeps the lock on the request row only (PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join).
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("requester")
+        .get(pk=request_id)
+    )
+
+
+def _current(request: ApprovalRequest) -> RequestStep | None:
+    return request.steps.filter(status=StepStatus.CURRENT).first()
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.email
+
+
+def _log(
+    request,
+    action,
+    *,
+    step=None,
+    actor=None,
+    behalf=None,
+    to_gate="",
+    comment="",
+    with_snapshot=False,
+):
+    return GateLog.objects.create(
+        request=request,
+        step=step,
+        action=action,
+        from_gate=step.name if step is not None else "",
+        to_gate=to_gate,
+        actor=actor,
+        on_behalf_of_id=behalf,
+        comment=comment,
+        snapshot=snapshot(request) if with_snapshot else {},
+    )
+
+
+def _changed():
+    """Tell the company's open pages that inboxes changed (after commit)."""
+    publish(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
+
+
+# -- drafts -----------------------------------------------------------------------
+
+
+def _next_number() -> int:
+    tenant = require_current_tenant()
+    # Numbers are per company; locking the company row serialises their issue.
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    last = ApprovalRequest.objects.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def _refresh_derived(request: ApprovalRequest, lines=None) -> None:
+    from modules.employees.selectors import employee_for_user
+
+    tenant = require_current_tenant()
+    if not request.currency:
+        request.currency = tenant.currency
+    if request.kind != RequestKind.PAYMENT and request.currency != tenant.currency:
+        request.currency = tenant.currency
+    employee = employee_for_user(request.requester)
+    request.employee = employee
+    request.department_id = employee.department_id if employee is not None else None
+    request.amount = computed_amount(request, company_currency=tenant.currency, lines=lines)
+
+
+@transaction.atomic
+def request_save(*, request: ApprovalRequest, user: User, lines=None) -> ApprovalRequest:
+    """Create or update a draft (or a returned request) from the requester's form."""
+    if request.pk is None:
+        request.requester = user
+        request.number = _next_number()
+    else:
+        if request.requester_id != user.pk:
+            raise RequestRefused(_("Only the requester can change a request."))
+        if request.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
+            raise RequestRefused(
+                _("%(reference)s is %(status)s and can no longer be changed.")
+                % {"reference": request.reference, "status": request.get_status_display()}
+            )
+    _refresh_derived(request, lines)
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> ApprovalRequest:
+    """A draft from code (demo data, tests, the API): fields as on the form, lines as dicts."""
+    request = ApprovalRequest(kind=kind, title=title, **fields)
+    request_save(request=request, user=user)
+    if lines:
+        PurchaseLine.objects.bulk_create(
+            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines]
+        )
+        request_save(request=request, user=user)
+    return request
+
+
+def check_complete(request: ApprovalRequest) -> None:
+    """Every field the kind needs is there; raise ``ValidationError`` naming the missing ones."""
+    tenant = require_current_tenant()
+    errors: dict[str, str] = {}
+    required = _("This field is required before submitting.")
+    for name in KIND_FIELDS.get(request.kind, []):
+        if name in OPTIONAL_FIELDS:
+            continue
+        value = getattr(request, name)
+        if value in (None, "") or (hasattr(value, "url") and not value):
+            errors[name] = required
+    if request.kind == RequestKind.PAYMENT:
+        currency = request.currency or tenant.currency
+        if currency != tenant.currency and request.company_amount is None:
+            errors["company_amount"] = _(
+                "The payment is in %(currency)s: give its value in %(company)s for the approval limits."
+            ) % {"currency": currency, "company": tenant.currency}
+    if request.kind == RequestKind.PURCHASE and not request.lines.exists():
+        errors["vendor"] = errors.get("vendor") or _(
+            "Add at least one line item before submitting."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+# -- routes -------------------------------------------------------------------------
+
+DEFAULT_CHAINS = {
+    # (gate name, approver type, role, only above)
+    RequestKind.PURCHASE: [
+        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+        (_("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
+        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+    ],
+    RequestKind.PAYMENT: [
+        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+        (_("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
+        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+    ],
+    RequestKind.VAS: [
+        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+    ],
+    RequestKind.ASSET: [
+        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
+    ],
+    RequestKind.SUBSCRIPTION: [
+        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+    ],
+}
+
+
+@transaction.atomic
+def routes_ensure_defaults() -> None:
+    """Give every kind of request a route, the company's default chain, if it has none."""
+    existing = set(Route.objects.values_list("kind", flat=True))
+    for kind, label in RequestKind.choices:
+        if kind in existing:
+            continue
+        route = Route.objects.create(kind=kind, name=str(label))
+        for position, (name, approver_type, role, above) in enumerate(DEFAULT_CHAINS[kind]):
+            RouteGate.objects.create(
+                route=route,
+                position=position,
+                name=str(name),
+                approver_type=approver_type,
+                role=role,
+                min_amount=above,
+                sla_hours=48,
+            )
+
+
+def route_for(kind: str) -> Route:
+    route = Route.objects.filter(kind=kind).first()
+    if route is None:
+        routes_ensure_defaults()
+        route = Route.objects.get(kind=kind)
+    return route
+
+
+@dataclass
+class PreviewGate:
+    name: str
+    applies: bool
+    deciders: list[str]
+    note: str
+
+
+def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
+    """The gates this request would travel if submitted now, with who decides each."""
+    directory = Directory()
+    if request.status == RequestStatus.DRAFT:
+        gates = list(route_for(request.kind).gates.order_by("position", "pk"))
+    else:
+        gates = list(request.steps.order_by("position"))
+    preview = []
+    for gate in gates:
+        resolution = resolve_gate(gate, request, directory)
+        preview.append(
+            PreviewGate(
+                name=gate.name,
+                applies=resolution.applies,
+                deciders=[_name(user) for user in resolution.deciders],
+                note=resolution.note,
+            )
+        )
+    return preview
+
+
+# -- entering a gate --------------------------------------------------------------
+
+
+def _deciders(step: RequestStep, request: ApprovalRequest) -> list[User]:
+    if step.approver_id is not None:
+        return [step.approver]
+    return [
+        grant.membership.user
+        for grant in RoleGrant.objects.filter(
+            role=step.decider_role, membership__status=Membership.Status.ACTIVE
+        ).select_related("membership__user")
+        if grant.membership.user_id != request.requester_id
+    ]
+
+
+def _enter(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
+    now = now or timezone.now()
+    step.status = StepStatus.CURRENT
+    step.entered_at = now
+    step.due_at = now + timedelta(hours=step.sla_hours) if step.sla_hours else None
+    step.reminded_at = None
+    step.escalated_at = None
+    step.decided_at = None
+    step.decided_by = None
+    step.save()
+    deciders = _deciders(step, request)
+    notices.send(notices.AWAITING, request=request, recipients=deciders, step=step)
+    for decider in deciders:
+        deputy = deputy_for(decider.pk)
+        if deputy is not None and deputy.user_id != request.requester_id:
+            notices.send(
+                notices.DELEGATED,
+                request=request,
+                recipients=[deputy.user],
+                step=step,
+                principal=_name(decider),
+            )
+
+
+def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
+    """Work out who decides each copied gate now (after submit or resubmit).
+
+    Returns the log entries that explain a skipped or passed-on gate.
+    """
+    directory = Directory()
+    notes = []
+    for step in request.steps.order_by("position"):
+        resolution = resolve_gate(step, request, directory)
+        step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
+        step.approver = resolution.approver
+        step.decider_role = resolution.role
+        step.resolution_note = resolution.note
+        step.entered_at = step.due_at = step.decided_at = None
+        step.reminded_at = step.escalated_at = None
+        step.decided_by = None
+        step.save()
+        if not resolution.applies:
+            notes.append((GateAction.SKIPPED, step, resolution.note))
+        elif resolution.note:
+            notes.append((GateAction.REROUTED, step, resolution.note))
+    return notes
+
+
+def _next_step(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
+    return (
+        request.steps.filter(status=StepStatus.PENDING, position__gt=after)
+        .select_related("approver")
+        .order_by("position")
+        .first()
+    )
+
+
+def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
+    notes = _resolve_steps(request)
+    first = _next_step(request)
+    to_gate = first.name if first is not None else _("Completed")
+    _log(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
+    for note_action, step, note in notes:
+        _log(request, note_action, step=step, comment=note)
+    if first is None:
+        RequestFlow(request).complete()
+        request.save()
+        _log(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
+        notices.send(notices.COMPLETED, request=request, recipients=[request.requester])
+        return
+    _enter(first, request)
+    notices.send(notices.SUBMITTED, request=request, recipients=[request.requester], step=first)
+
+
+@transaction.atomic
+def request_submit(*, request_id, user: User) -> ApprovalRequest:
+    request = _lock(request_id)
+    if request.requester_id != user.pk:
+        raise RequestRefused(_("Only the requester can submit a request."))
+    if request.status != RequestStatus.DRAFT:
+        raise RequestRefused(
+            _("%(reference)s was already submitted (%(status)s).")
+            % {"reference": request.reference, "status": request.get_status_display()}
+        )
+    _refresh_derived(request)
+    check_complete(request)
+    RequestFlow(request).submit()
+    request.save()
+    route = route_for(request.kind)
+    RequestStep.objects.bulk_create(
+        [
+            RequestStep(
+                request=request, tenant=request.tenant, position=position, **gate.definition()
+            )
+            for position, gate in enumerate(route.gates.order_by("position", "pk"))
+        ]
+    )
+    _start(request, user=user, action=GateAction.SUBMITTED)
+    _changed()
+    return request
+
+
+@transaction.atomic
+def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
+    request = _lock(request_id)
+    if request.requester_id != user.pk:
+        raise RequestRefused(_("Only the requester can resubmit a request."))
+    try:
+        RequestFlow(request).resubmit()
+    except TransitionNotAllowed:
+        raise RequestRefused(
+            _("%(reference)s is %(status)s; only a returned request can be resubmitted.")
+            % {"reference": request.reference, "status": request.get_status_display()}
+        ) from None
+    _refresh_derived(request)
+    check_complete(request)
+    request.save()
+    _start(request, user=user, action=GateAction.RESUBMITTED, comment=comment)
+    _changed()
+    return request
+
+
+# -- decisions ------------------------------------------------------------------------
+
+
+def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
+    decisive = [GateAction.APPROVED, GateAction.REJECTED, GateAction.RETURNED, GateAction.CANCELLED]
+    log = request.log.filter(action__in=decisive).select_related("actor")
+    if step_id is not None:
+        log = log.filter(step_id=step_id)
+    entry = log.order_by("-at", "-pk").first()
+    if entry is None:
+        return _("%(reference)s is %(status)s; it has no decision waiting here.") % {
+            "reference": request.reference,
+            "status": request.get_status_display(),
+        }
+    return _(
+        "Already decided: %(actor)s %(action)s %(reference)s at the %(gate)s gate on %(when)s."
+    ) % {
+        "actor": _name(entry.actor),
+        "action": entry.get_action_display().lower(),
+        "reference": request.reference,
+        "gate": entry.from_gate or "—",
+        "when": date_format(timezone.localtime(entry.at), "DATETIME_FORMAT"),
+    }
+
+
+def _check_decidable(
+    request: ApprovalRequest, step: RequestStep | None, user: User, step_id
+) -> None:
+    if request.requester_id == user.pk:
+        raise RequestRefused(_("You cannot decide your own request."))
+    if request.status != RequestStatus.IN_REVIEW or step is None:
+        raise RequestRefused(_already_decided_message(request))
+    if step_id is not None and int(step_id) != step.pk:
+        # The form was for a gate that has since been decided.
+        raise RequestRefused(_already_decided_message(request, step_id))
+    if not can_decide(user, step, request):
+        raise RequestRefused(
+            _("The %(gate)s gate of %(reference)s is not yours to decide.")
+            % {"gate": step.name, "reference": request.reference}
+        )
+
+
+@dataclass
+class Outcome:
+    request: ApprovalRequest
+    message: str
+
+
+@transaction.atomic
+def request_decide(
+    *, request_id, user: User, decision: str, comment: str = "", step_id=None, return_to=None
+) -> Outcome:
+    """Approve, reject or return the gate the request stands at.
+
+    ``step_id`` is the gate the person was looking at: if another decision
+    moved the request meanwhile, this one is refused with who decided first.
+    ``return_to`` (a step id) sends the request back to an earlier gate
+    instead of to the requester.
+    """
+    comment = (comment or "").strip()
+    try:
+        request = _lock(request_id)
+    except ApprovalRequest.DoesNotExist:
+        raise RequestRefused(_("This request does not exist.")) from None
+    step = _current(request)
+    _check_decidable(request, step, user, step_id)
+    if decision in (Decision.REJECT, Decision.RETURN) and not comment:
+        raise RequestRefused(
+            _("Say why in a comment: it is required to reject or return a request.")
+        )
+    behalf = on_behalf_of(user, step)
+    now = timezone.now()
+    flow = RequestFlow(request)
+
+    if decision == Decision.APPROVE:
+        following = _next_step(request, after=step.position)
+        step.status = StepStatus.APPROVED
+        step.decided_by, step.decided_at = user, now
+        step.save()
+        flow.approve(last_gate=following is None)
+        request.save()
+        _log(
+            request,
+            GateAction.APPROVED,
+            step=step,
+            actor=user,
+            behalf=behalf,
+            to_gate=following.name if following else _("Completed"),
+            comment=comment,
+            with_snapshot=True,
+        )
+        if following is not None:
+            _enter(following, request, now=now)
+            notices.send(
+                notices.APPROVED,
+                request=request,
+                recipients=[request.requester],
+                actor=user,
+                step=step,
+            )
+            message = _("%(reference)s approved; it moves on to %(gate)s.") % {
+                "reference": request.reference,
+                "gate": following.name,
+            }
+        else:
+            _log(request, GateAction.COMPLETED, step=step)
+            notices.send(
+                notices.COMPLETED, request=request, recipients=[request.requester], actor=user
+            )
+            message = _("%(reference)s approved; it is now complete.") % {
+                "reference": request.reference
+            }
+
+    elif decision == Decision.REJECT:
+        step.status = StepStatus.REJECTED
+        step.decided_by, step.decided_at = user, now
+        step.save()
+        flow.reject()
+        request.save()
+        _log(
+            request,
+            GateAction.REJECTED,
+            step=step,
+            actor=user,
+            behalf=behalf,
+            comment=comment,
+            with_snapshot=True,
+        )
+        notices.send(
+            notices.REJECTED,
+            request=request,
+            recipients=[request.requester],
+            actor=user,
+            step=step,
+            comment=comment,
+        )
+        message = _("%(reference)s rejected.") % {"reference": request.reference}
+
+    elif decision == Decision.RETURN:
+        target = None
+        if return_to not in (None, ""):
+            target = request.steps.filter(
+                pk=return_to, position__lt=step.position, status=StepStatus.APPROVED
+            ).first()
+            if target is None:
+                raise RequestRefused(
+                    _("A request can only go back to a gate it has already passed.")
+                )
+        flow.send_back(to_requester=target is None)
+        request.save()
+        if target is None:
+            request.steps.exclude(status=StepStatus.SKIPPED).update(status=StepStatus.PENDING)
+            to_gate = _("Requester")
+        else:
+            request.steps.filter(
+                position__gte=target.position, position__lte=step.position
+            ).exclude(status=StepStatus.SKIPPED).update(status=StepStatus.PENDING)
+            to_gate = target.name
+        _log(
+            request,
+            GateAction.RETURNED,
+            step=step,
+            actor=user,
+            behalf=behalf,
+            to_gate=to_gate,
+            comment=comment,
+            with_snapshot=True,
+        )
+        if target is not None:
+            target.refresh_from_db()
+            _enter(target, request, now=now)
+        notices.send(
+            notices.RETURNED,
+            request=request,
+            recipients=[request.requester],
+            actor=user,
+            step=step,
+            comment=comment,
+        )
+        message = _("%(reference)s returned to %(gate)s.") % {
+            "reference": request.reference,
+            "gate": to_gate,
+        }
+    else:
+        raise RequestRefused(_("Unknown decision."))
+
+    _changed()
+    return Outcome(request=request, message=message)
+
+
+def requests_approve(*, request_ids, user: User) -> list[tuple[int, bool, str]]:
+    """Approve several requests, each exactly as if approved alone; one outcome per request.
+
+    Each decision has its own savepoint, so a refusal leaves the others standing.
+    """
+    results = []
+    for request_id in request_ids:
+        try:
+            with transaction.atomic():
+                outcome = request_decide(
+                    request_id=request_id, user=user, decision=Decision.APPROVE
+                )
+            results.append((request_id, True, outcome.message))
+        except RequestRefused as refusal:
+            results.append((request_id, False, str(refusal)))
+    return results
+
+
+@transaction.atomic
+def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
+    request = _lock(request_id)
+    if request.requester_id != user.pk:
+        raise RequestRefused(_("Only the requester can cancel a request."))
+    step = _current(request)
+    try:
+        RequestFlow(request).cancel()
+    except TransitionNotAllowed:
+        raise RequestRefused(
+            _("%(reference)s is %(status)s and can no longer be cancelled.")
+            % {"reference": request.reference, "status": request.get_status_display()}
+        ) from None
+    request.save()
+    deciders = []
+    if step is not None:
+        deciders = _deciders(step, request)
+        step.status = StepStatus.PENDING
+        step.save()
+    _log(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+    notices.send(notices.CANCELLED, request=request, recipients=deciders, actor=user, step=step)
+    _changed()
+    return request
+
+
+# -- comments and attachments ---------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(*, request: ApprovalRequest, user: User, body: str) -> Comment:
+    comment = Comment(request=request, author=user, body=(body or "").strip())
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def attachment_add(*, request: ApprovalRequest, user: User, file, note: str = "") -> Attachment:
+    attachment = Attachment(request=request, uploaded_by=user, file=file, note=note)
+    attachment.full_clean()
+    attachment.save()
+    return attachment
+
+
+# -- deadlines ----------------------------------------------------------------------------
+
+
+def _escalation_target(step: RequestStep, request: ApprovalRequest):
+    """(user, role) who takes over a late gate: the gate's target, else the approver's manager, else owners."""
+    from modules.approvals.routing import _next_up
+
+    directory = Directory()
+    target = directory.member_user(step.escalate_to_id)
+    if target is not None and target.pk not in (request.requester_id, step.approver_id):
+        return target, ""
+    if step.approver_id is not None:
+        from modules.employees.selectors import employee_for_user
+
+        above = _next_up(directory, employee_for_user(step.approver), request.requester)
+        if above is not None and above.pk != step.approver_id:
+            return above, ""
+    if step.decider_role != RoleCode.OWNER:
+        owners = [u for u in directory.holders(RoleCode.OWNER) if u.pk != request.requester_id]
+        if owners:
+            return None, RoleCode.OWNER
+    return None, ""
+
+
+def sla_sweep(*, now=None) -> dict[str, int]:
+    """Remind approvers of gates past their SLA; escalate those past twice their SLA.
+
+    Runs for the current tenant. Each gate is handled in its own transaction
+    with the request locked, so a decision made meanwhile wins.
+    """
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    late = list(
+        RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lte=now).values_list(
+            "pk", "request_id"
+        )
+    )
+    for step_id, request_id in late:
+        with transaction.atomic():
+            request = _lock(request_id)
+            step = (
+                request.steps.select_related("approver")
+                .filter(pk=step_id, status=StepStatus.CURRENT)
+                .first()
+            )
+            if step is None or request.status != RequestStatus.IN_REVIEW:
+                continue
+            if step.reminded_at is None:
+                step.reminded_at = now
+                step.save(update_fields=["reminded_at"])
+                _log(request, GateAction.REMINDED, step=step)
+                notices.send(
+                    notices.REMINDER,
+                    request=request,
+                    recipients=_deciders(step, request),
+                    step=step,
+                )
+                counts["reminded"] += 1
+                continue
+            sla = timedelta(hours=step.sla_hours or 0)
+            if step.escalated_at is not None or now < step.due_at + sla:
+                continue
+            user, role = _escalation_target(step, request)
+            if user is None and not role:
+                continue
+            previous = (
+                _name(step.approver) if step.approver_id else str(RoleCode(step.decider_role).label)
+            )
+            step.approver, step.decider_role = user, role
+            step.escalated_at = now
+            step.due_at = now + sla
+            step.resolution_note = _("Escalated from %(previous)s after the SLA passed.") % {
+                "previous": previous
+            }
+            step.save()
+            _log(
+                request,
+                GateAction.ESCALATED,
+                step=step,
+                to_gate=step.name,
+                comment=step.resolution_note,
+            )
+            notices.send(
+                notices.ESCALATED, request=request, recipients=_deciders(step, request), step=step
+            )
+            counts["escalated"] += 1
+    if counts["escalated"]:
+        _changed()
+    return counts
+
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

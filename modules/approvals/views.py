@@ -1,0 +1,288 @@
+"""Admin pages of approvals beyond forms: the kind chooser, the inbox, and the
+POST endpoints for submitting, deciding, cancelling, commenting and attaching.
+
+Every endpoint looks the request up among those the person may see (a foreign
+or unknown id is a 404 for everyone) and leaves the rules to ``services``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from modules.approvals import services
+from modules.approvals.kinds import KIND_HELP, KIND_ICONS
+from modules.approvals.models import ApprovalRequest, RequestKind, RequestStatus, StepStatus
+from modules.approvals.selectors import (
+    can_decide,
+    changes_since_last_decision,
+    current_step,
+    inbox,
+    inbox_count,
+    on_behalf_of,
+    request_log,
+    steps_for_tracker,
+    visible_requests,
+)
+
+INBOX_PAGE_SIZE = 50
+
+
+def _request_or_404(request, pk) -> ApprovalRequest:
+    found = visible_requests(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _back(request, obj) -> HttpResponseRedirect:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
+
+
+def _render(request, model_admin, template, **context):
+    return TemplateResponse(
+        request,
+        template,
+        {**model_admin.admin_site.each_context(request), "opts": ApprovalRequest._meta, **context},
+    )
+
+
+def kind_chooser(request, model_admin):
+    if not request.user.has_perm("approvals.add_approvalrequest"):
+        raise PermissionDenied
+    add_url = reverse("admin:approvals_approvalrequest_add")
+    kinds = [
+        {
+            "label": label,
+            "help": KIND_HELP[value],
+            "icon": KIND_ICONS[value],
+            "url": f"{add_url}?kind={value}",
+        }
+        for value, label in RequestKind.choices
+    ]
+    return _render(
+        request, model_admin, "approvals/kind_chooser.html", title=_("New request"), kinds=kinds
+    )
+
+
+def request_page_context(request, obj, *, kind: str) -> dict:
+    """What the request page shows around the form: tracker, decision, preview, log."""
+    context = {"request_kind": kind, "request_kind_label": RequestKind(kind).label if kind else ""}
+    if obj is None or obj.pk is None:
+        return context
+    user = request.user
+    step = current_step(obj)
+    is_requester = obj.requester_id == user.pk
+    decidable = can_decide(user, step, obj)
+    context.update(
+        {
+            "approval": obj,
+            "tracker": steps_for_tracker(obj),
+            "gate_log": list(request_log(obj)),
+            "comments": list(obj.comments.select_related("author")),
+            "attachments": list(obj.attachments.select_related("uploaded_by")),
+            "current_step": step,
+            "can_submit": is_requester and obj.status == RequestStatus.DRAFT,
+            "can_resubmit": is_requester and obj.status == RequestStatus.RETURNED,
+            "can_cancel": is_requester and obj.is_open,
+            "can_decide": decidable,
+            "deciding_for": on_behalf_of(user, step) if decidable else None,
+        }
+    )
+    if decidable:
+        context["return_targets"] = [
+            s
+            for s in context["tracker"]
+            if s.status == StepStatus.APPROVED and s.position < step.position
+        ]
+        context["changes"] = changes_since_last_decision(obj, user)
+        if context["deciding_for"]:
+            from tenants.models import User
+
+            context["principal"] = User.objects.filter(pk=context["deciding_for"]).first()
+    if obj.status in (RequestStatus.DRAFT, RequestStatus.RETURNED):
+        context["preview"] = services.route_preview(obj)
+    return context
+
+
+def submit_after_save(request, obj):
+    try:
+        services.request_submit(request_id=obj.pk, user=request.user)
+    except (services.RequestRefused, ValidationError) as refusal:
+        messages.error(request, _message(refusal))
+    else:
+        messages.success(request, _("%(reference)s submitted.") % {"reference": obj.reference})
+    return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
+
+
+def _message(error) -> str:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            from modules.approvals.kinds import field_label
+
+            return _("Not submitted: %(problems)s") % {
+                "problems": "; ".join(
+                    f"{field_label(name) if name != '__all__' else ''}: {' '.join(msgs)}".strip(
+                        ": "
+                    )
+                    for name, msgs in error.message_dict.items()
+                )
+            }
+        return " ".join(error.messages)
+    return str(error)
+
+
+@require_POST
+def submit(request, pk):
+    obj = _request_or_404(request, pk)
+    return submit_after_save(request, obj)
+
+
+@require_POST
+def resubmit(request, pk):
+    obj = _request_or_404(request, pk)
+    try:
+        services.request_resubmit(
+            request_id=obj.pk, user=request.user, comment=request.POST.get("comment", "")
+        )
+    except (services.RequestRefused, ValidationError) as refusal:
+        messages.error(request, _message(refusal))
+    else:
+        messages.success(request, _("%(reference)s resubmitted.") % {"reference": obj.reference})
+    return _back(request, obj)
+
+
+@require_POST
+def cancel(request, pk):
+    obj = _request_or_404(request, pk)
+    try:
+        services.request_cancel(
+            request_id=obj.pk, user=request.user, comment=request.POST.get("comment", "")
+        )
+    except services.RequestRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(reference)s cancelled.") % {"reference": obj.reference})
+    return _back(request, obj)
+
+
+@require_POST
+def decide(request, pk):
+    obj = _request_or_404(request, pk)
+    decision = request.POST.get("decision", "")
+    if decision not in (
+        services.Decision.APPROVE,
+        services.Decision.REJECT,
+        services.Decision.RETURN,
+    ):
+        messages.error(request, _("Choose approve, reject or return."))
+        return _back(request, obj)
+    try:
+        outcome = services.request_decide(
+            request_id=obj.pk,
+            user=request.user,
+            decision=decision,
+            comment=request.POST.get("comment", ""),
+            step_id=request.POST.get("step") or None,
+            return_to=request.POST.get("return_to") or None,
+        )
+    except services.RequestRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, outcome.message)
+    return _back(request, obj)
+
+
+@require_POST
+def bulk_approve(request):
+    ids = [value for value in request.POST.getlist("request") if value.isdigit()]
+    if not ids:
+        messages.warning(request, _("Select the requests to approve."))
+    for _request_id, ok, message in services.requests_approve(request_ids=ids, user=request.user):
+        messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, message)
+    return HttpResponseRedirect(reverse("admin:approvals_inbox"))
+
+
+@require_POST
+def add_comment(request, pk):
+    obj = _request_or_404(request, pk)
+    try:
+        services.comment_add(request=obj, user=request.user, body=request.POST.get("body", ""))
+    except ValidationError:
+        messages.error(request, _("Write a comment before sending it."))
+    else:
+        messages.success(request, _("Comment added."))
+    return _back(request, obj)
+
+
+@require_POST
+def add_attachment(request, pk):
+    obj = _request_or_404(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return _back(request, obj)
+    if upload.size > services.MAX_ATTACHMENT_BYTES:
+        messages.error(request, _("The file is larger than 20 MB."))
+        return _back(request, obj)
+    services.attachment_add(
+        request=obj, user=request.user, file=upload, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("File attached."))
+    return _back(request, obj)
+
+
+def inbox_count_view(request):
+    return JsonResponse({"count": inbox_count(request.user)})
+
+
+def inbox_badge(request):
+    """Sidebar badge: how many requests await this person (None hides the badge)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    count = inbox_count(user)
+    return count or None
+
+
+class InboxView(View):
+    model_admin = None
+
+    def get(self, request):
+        now = timezone.now()
+        paginator = Paginator(inbox(request.user), INBOX_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        rows = []
+        for step in page.object_list:
+            rows.append(
+                {
+                    "step": step,
+                    "request": step.request,
+                    "waiting": now - step.entered_at if step.entered_at else None,
+                    "late": bool(step.due_at and step.due_at < now),
+                    "for_principal": step.approver
+                    if step.approver_id not in (None, request.user.pk)
+                    else None,
+                }
+            )
+        return _render(
+            request,
+            self.model_admin,
+            "approvals/inbox.html",
+            title=_("Approval inbox"),
+            rows=rows,
+            page=page,
+            total=paginator.count,
+        )

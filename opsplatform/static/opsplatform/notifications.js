@@ -1,0 +1,94 @@
+/* The workspace's live channel and the notification bell.
+ *
+ * Opens the one websocket a workspace page has (/ws/workspace/), reconnects
+ * with a back-off, and for every message received dispatches a DOM event
+ *   document.dispatchEvent(new CustomEvent("opsplatform:push", {detail: payload}))
+ * that any module can listen to (it bubbles to window too). A payload of type
+ * "notification" also updates the bell's unread count.
+ */
+(function () {
+  "use strict";
+
+  function bell() {
+    return document.querySelector("[data-notification-bell]");
+  }
+
+  function setCount(value) {
+    document.querySelectorAll("[data-notification-count]").forEach(function (el) {
+      var n = parseInt(value, 10) || 0;
+      el.textContent = n > 99 ? "99+" : String(n);
+      el.hidden = n <= 0;
+    });
+  }
+
+  function loadPanel() {
+    var root = bell();
+    if (!root) return;
+    var body = root.querySelector("[data-notification-panel-body]");
+    var url = root.getAttribute("data-bell-url");
+    if (!body || !url) return;
+    var next = window.location.pathname + window.location.search;
+    fetch(url + "?next=" + encodeURIComponent(next), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" },
+    })
+      .then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
+      .then(function (html) {
+        body.innerHTML = html;
+      })
+      .catch(function () {});
+  }
+
+  var delay = 1000;
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var socket;
+    try {
+      socket = new WebSocket(scheme + window.location.host + "/ws/workspace/");
+    } catch (e) {
+      return;
+    }
+    socket.addEventListener("open", function () {
+      delay = 1000;
+    });
+    socket.addEventListener("message", function (event) {
+      var payload;
+      try {
+        payload = JSON.parse(event.data);
+      } catch (e) {
+        return;
+      }
+      document.dispatchEvent(new CustomEvent("opsplatform:push", { detail: payload }));
+    });
+    socket.addEventListener("close", function (event) {
+      if (event.code === 4403) return; // not a member here: do not retry
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+
+  document.addEventListener("opsplatform:push", function (event) {
+    var payload = event.detail || {};
+    if (payload.type === "notification" && payload.unread !== undefined) {
+      setCount(payload.unread);
+      var root = bell();
+      if (root) root.setAttribute("data-stale", "1");
+    }
+  });
+
+  window.opsplatformNotifications = { loadPanel: loadPanel, setCount: setCount };
+
+  function start() {
+    // Only signed-in workspace pages carry the bell; nowhere else opens a socket.
+    if (bell()) connect();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

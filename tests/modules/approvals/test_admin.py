@@ -1,0 +1,297 @@
+"""The approval screens: new request by kind, the request page, decisions by POST,
+the inbox (oldest first, bulk approve, query count), routes and deputies."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from modules.approvals import services
+from modules.approvals.models import (
+    ApprovalRequest,
+    Delegation,
+    GateAction,
+    RequestStatus,
+    StepStatus,
+)
+from opsplatform.tenancy import tenant_context
+from tenants.models import Membership
+
+from .conftest import purchase
+
+URLCONF = "opsplatform.urls.tenant"
+
+
+def url(name, *args):
+    return reverse(f"admin:{name}", args=args, urlconf=URLCONF)
+
+
+def submitted(chain, **kwargs):
+    with tenant_context(chain.tenant):
+        request = purchase(chain.requester, **kwargs)
+        services.request_submit(request_id=request.pk, user=chain.requester)
+        return request
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_new_request_starts_with_a_choice_of_kind(chain, client_for):
+    response = client_for(chain.tenant, chain.requester).get(url("approvals_approvalrequest_add"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for label in ["Payment", "Value-added service", "Asset", "Purchase", "Subscription"]:
+        assert label in body
+    assert "?kind=purchase" in body
+
+
+def test_each_kind_shows_its_own_fields(chain, client_for):
+    client = client_for(chain.tenant, chain.requester)
+    payment = client.get(url("approvals_approvalrequest_add") + "?kind=payment").content.decode()
+    assert 'name="payee"' in payment and 'name="vendor"' not in payment
+    sub = client.get(url("approvals_approvalrequest_add") + "?kind=subscription").content.decode()
+    assert 'name="seats"' in sub and 'name="payee"' not in sub
+    purchase_form = client.get(
+        url("approvals_approvalrequest_add") + "?kind=purchase"
+    ).content.decode()
+    assert 'name="lines-0-unit_price"' in purchase_form
+
+
+def test_a_purchase_with_lines_is_saved_as_a_draft_with_its_total_and_route(chain, client_for):
+    client = client_for(chain.tenant, chain.requester)
+    response = client.post(
+        url("approvals_approvalrequest_add") + "?kind=purchase",
+        {
+            "title": "Monitors",
+            "description": "For the new hires",
+            "vendor": "LG",
+            "lines-TOTAL_FORMS": "2",
+            "lines-INITIAL_FORMS": "0",
+            "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "1000",
+            "lines-0-description": "27-inch monitor",
+            "lines-0-quantity": "4",
+            "lines-0-unit_price": "300",
+            "lines-1-description": "Cable",
+            "lines-1-quantity": "4",
+            "lines-1-unit_price": "12.50",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    with tenant_context(chain.tenant):
+        request = ApprovalRequest.objects.get(title="Monitors")
+        assert (request.kind, request.status, str(request.amount)) == (
+            "purchase",
+            "draft",
+            "1250.00",
+        )
+    body = response.content.decode()
+    assert "Route this request will take" in body
+    assert "Mark" in body  # the manager named in the preview
+
+
+def test_submit_from_the_page_then_the_manager_approves_from_the_page(chain, client_for):
+    with tenant_context(chain.tenant):
+        request = purchase(chain.requester)
+    requester = client_for(chain.tenant, chain.requester)
+    response = requester.post(url("approvals_request_submit", request.pk), follow=True)
+    assert f"{request.reference} submitted." in messages_of(response)
+
+    manager = client_for(chain.tenant, chain.manager)
+    page = manager.get(url("approvals_approvalrequest_change", request.pk))
+    assert page.status_code == 200
+    assert 'data-testid="decision-form"' in page.content.decode()
+    step = page.context["current_step"]
+    response = manager.post(
+        url("approvals_request_decide", request.pk),
+        {"decision": "approve", "step": step.pk},
+        follow=True,
+    )
+    assert any("moves on to Revenue Assurance" in m for m in messages_of(response))
+    # The same form posted again (a double click) changes nothing and says why.
+    response = manager.post(
+        url("approvals_request_decide", request.pk),
+        {"decision": "approve", "step": step.pk},
+        follow=True,
+    )
+    assert any("Already decided: Mark approved" in m for m in messages_of(response))
+    with tenant_context(chain.tenant):
+        assert request.log.filter(action=GateAction.APPROVED).count() == 1
+
+
+def test_a_forged_post_for_a_gate_that_is_not_yours_changes_nothing(chain, client_for):
+    request = submitted(chain)
+    response = client_for(chain.tenant, chain.ceo).post(
+        url("approvals_request_decide", request.pk), {"decision": "approve"}, follow=True
+    )
+    assert any("not yours to decide" in m for m in messages_of(response))
+    with tenant_context(chain.tenant):
+        assert request.steps.get(status=StepStatus.CURRENT).name == "Manager"
+
+
+def test_reject_without_a_comment_is_refused(chain, client_for):
+    request = submitted(chain)
+    response = client_for(chain.tenant, chain.manager).post(
+        url("approvals_request_decide", request.pk),
+        {"decision": "reject", "comment": ""},
+        follow=True,
+    )
+    assert any("comment" in m for m in messages_of(response))
+    with tenant_context(chain.tenant):
+        request.refresh_from_db()
+        assert request.status == RequestStatus.IN_REVIEW
+
+
+def test_another_companys_request_is_not_found(chain, tenant_b, owner_b, client_for):
+    with tenant_context(tenant_b):
+        services.routes_ensure_defaults()
+        theirs = purchase(owner_b)
+    client = client_for(chain.tenant, chain.owner)
+    for name in (
+        "approvals_request_decide",
+        "approvals_request_submit",
+        "approvals_request_cancel",
+        "approvals_request_comment",
+    ):
+        assert (
+            client.post(url(name, theirs.pk), {"decision": "approve", "body": "x"}).status_code
+            == 404
+        )
+    assert client.get(url("approvals_approvalrequest_change", theirs.pk)).status_code == 404
+
+
+def test_a_colleague_outside_the_chain_does_not_see_the_request(chain, make_member, client_for):
+    outsider = make_member(chain.tenant, "olga@acme.test")
+    request = submitted(chain)
+    client = client_for(chain.tenant, outsider)
+    assert client.get(url("approvals_approvalrequest_change", request.pk)).status_code == 404
+    assert (
+        client.post(
+            url("approvals_request_decide", request.pk), {"decision": "approve"}
+        ).status_code
+        == 404
+    )
+
+
+def test_inbox_lists_what_awaits_me_oldest_first(chain, client_for):
+    first = submitted(chain, title="First")
+    second = submitted(chain, title="Second")
+    response = client_for(chain.tenant, chain.manager).get(url("approvals_inbox"))
+    body = response.content.decode()
+    assert body.index(first.reference) < body.index(second.reference)
+    assert "2 requests await your decision" in body
+    # The requester's own inbox is empty.
+    mine = client_for(chain.tenant, chain.requester).get(url("approvals_inbox")).content.decode()
+    assert "Nothing awaits your decision." in mine
+
+
+def test_inbox_count_for_the_sidebar(chain, client_for):
+    submitted(chain)
+    response = client_for(chain.tenant, chain.manager).get(url("approvals_inbox_count"))
+    assert response.json() == {"count": 1}
+
+
+def test_bulk_approve_from_the_inbox(chain, client_for):
+    requests = [submitted(chain, title=f"R{i}") for i in range(3)]
+    response = client_for(chain.tenant, chain.manager).post(
+        url("approvals_inbox_bulk_approve"), {"request": [r.pk for r in requests]}, follow=True
+    )
+    shown = messages_of(response)
+    assert sum("moves on to Revenue Assurance" in m for m in shown) == 3
+
+
+def test_inbox_queries_do_not_grow_with_rows(chain, client_for, django_assert_max_num_queries):
+    client = client_for(chain.tenant, chain.manager)
+    submitted(chain)
+    client.get(url("approvals_inbox"))  # warm caches (sessions, content types)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("approvals_inbox"))
+    for index in range(10):
+        submitted(chain, title=f"More {index}")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("approvals_inbox"))
+    assert response.content.decode().count('data-testid="inbox-row"') == 11
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_request_list_queries_do_not_grow_with_rows(chain, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(chain.tenant, chain.owner)
+    submitted(chain)
+    client.get(url("approvals_approvalrequest_changelist"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("approvals_approvalrequest_changelist"))
+    for index in range(10):
+        submitted(chain, title=f"More {index}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(url("approvals_approvalrequest_changelist"))
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_stuck_filter_shows_requests_past_their_sla(chain, client_for):
+    late = submitted(chain, title="Late one")
+    submitted(chain, title="On time")
+    from django.utils import timezone
+
+    with tenant_context(chain.tenant):
+        late.steps.filter(status=StepStatus.CURRENT).update(
+            due_at=timezone.now() - timedelta(hours=1)
+        )
+    body = (
+        client_for(chain.tenant, chain.owner)
+        .get(url("approvals_approvalrequest_changelist") + "?stuck=yes")
+        .content.decode()
+    )
+    assert "Late one" in body and "On time" not in body
+
+
+def test_only_owners_edit_routes(chain, client_for):
+    assert (
+        client_for(chain.tenant, chain.owner).get(url("approvals_route_changelist")).status_code
+        == 200
+    )
+    assert (
+        client_for(chain.tenant, chain.manager).get(url("approvals_route_changelist")).status_code
+        == 403
+    )
+
+
+def test_a_person_sets_their_own_deputy(chain, client_for):
+    client = client_for(chain.tenant, chain.manager)
+    with tenant_context(chain.tenant):
+        deputy = Membership.objects.get(user=chain.director)
+    response = client.post(
+        url("approvals_delegation_add"),
+        {
+            "deputy": deputy.pk,
+            "starts_on": date.today().isoformat(),
+            "ends_on": (date.today() + timedelta(days=7)).isoformat(),
+            "note": "Holiday",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    with tenant_context(chain.tenant):
+        delegation = Delegation.objects.get()
+        assert delegation.principal.user == chain.manager
+
+
+@pytest.mark.parametrize("who", ["requester", "manager"])
+def test_request_page_shows_the_tracker_and_gate_log(chain, client_for, who):
+    request = submitted(chain)
+    body = (
+        client_for(chain.tenant, getattr(chain, who))
+        .get(url("approvals_approvalrequest_change", request.pk))
+        .content.decode()
+    )
+    assert 'data-testid="tracker"' in body
+    assert 'data-gate="Manager" data-state="current"' in body
+    assert 'data-testid="gate-log"' in body

@@ -1,0 +1,75 @@
+"""SLA reminders and escalation, on a frozen clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from freezegun import freeze_time
+
+from modules.approvals import services
+from modules.approvals.models import GateAction, Route, StepStatus
+from modules.approvals.selectors import inbox, stuck_steps
+from tenants.models import Membership
+
+from .conftest import purchase
+
+START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def submitted_at(chain, moment):
+    with freeze_time(moment):
+        request = purchase(chain.requester)
+        services.request_submit(request_id=request.pk, user=chain.requester)
+    return request
+
+
+def sweep_at(moment):
+    with freeze_time(moment):
+        return services.sla_sweep()
+
+
+def test_nothing_happens_before_the_sla(in_acme):
+    request = submitted_at(in_acme, START)
+    assert sweep_at(START + timedelta(hours=47)) == {"reminded": 0, "escalated": 0}
+    assert not request.log.filter(action=GateAction.REMINDED).exists()
+
+
+def test_a_late_gate_reminds_once_then_escalates_to_the_approvers_manager(in_acme):
+    request = submitted_at(in_acme, START)
+    assert sweep_at(START + timedelta(hours=49)) == {"reminded": 1, "escalated": 0}
+    assert sweep_at(START + timedelta(hours=60)) == {"reminded": 0, "escalated": 0}
+    assert stuck_steps().filter(request=request).exists()
+
+    assert sweep_at(START + timedelta(hours=97)) == {"reminded": 0, "escalated": 1}
+    step = request.steps.get(status=StepStatus.CURRENT)
+    # Mark (manager) reports to Dora: she takes the gate over.
+    assert step.approver == in_acme.director
+    assert "Escalated from Mark" in step.resolution_note
+    assert inbox(in_acme.director).filter(request=request).exists()
+    assert not inbox(in_acme.manager).filter(request=request).exists()
+    assert list(request.log.values_list("action", flat=True))[-2:] == [
+        GateAction.REMINDED,
+        GateAction.ESCALATED,
+    ]
+
+
+def test_escalation_goes_to_the_gates_target_when_set(in_acme):
+    Route.objects.get(kind="purchase").gates.filter(name="Manager").update(
+        escalate_to=Membership.objects.get(user=in_acme.ceo)
+    )
+    request = submitted_at(in_acme, START)
+    sweep_at(START + timedelta(hours=49))
+    sweep_at(START + timedelta(hours=97))
+    assert request.steps.get(status=StepStatus.CURRENT).approver == in_acme.ceo
+
+
+def test_a_decision_before_the_sweep_wins(in_acme):
+    request = submitted_at(in_acme, START)
+    services.request_decide(request_id=request.pk, user=in_acme.manager, decision="approve")
+    assert sweep_at(START + timedelta(hours=49)) == {"reminded": 0, "escalated": 0}
+
+
+def test_gates_without_sla_never_remind(in_acme):
+    Route.objects.get(kind="purchase").gates.update(sla_hours=None)
+    submitted_at(in_acme, START)
+    assert sweep_at(START + timedelta(days=30)) == {"reminded": 0, "escalated": 0}

@@ -1,0 +1,257 @@
+"""Every move of a request, and every refusal: the message, and nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from modules.approvals import services
+from modules.approvals.models import (
+    Delegation,
+    GateAction,
+    GateLog,
+    RequestStatus,
+    StepStatus,
+)
+from modules.approvals.selectors import changes_since_last_decision, inbox
+from tenants.models import Membership
+
+from .conftest import purchase
+
+APPROVE, REJECT, RETURN = (
+    services.Decision.APPROVE,
+    services.Decision.REJECT,
+    services.Decision.RETURN,
+)
+
+
+def submitted(chain, **kwargs):
+    request = purchase(chain.requester, **kwargs)
+    services.request_submit(request_id=request.pk, user=chain.requester)
+    request.refresh_from_db()
+    return request
+
+
+def decide(request, user, decision=APPROVE, **kwargs):
+    return services.request_decide(request_id=request.pk, user=user, decision=decision, **kwargs)
+
+
+def current(request):
+    return request.steps.get(status=StepStatus.CURRENT)
+
+
+def test_a_purchase_travels_the_whole_chain(in_acme):
+    request = submitted(in_acme, total=25000)
+    assert request.status == RequestStatus.IN_REVIEW
+    for person, gate in [
+        (in_acme.manager, "Manager"),
+        (in_acme.ra, "Revenue Assurance"),
+        (in_acme.ceo, "CEO"),
+    ]:
+        assert current(request).name == gate
+        decide(request, person)
+    decide(request, in_acme.owner)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.COMPLETED
+    assert request.finished_at is not None
+    assert list(request.log.values_list("action", "from_gate", "to_gate")) == [
+        (GateAction.SUBMITTED, "", "Manager"),
+        (GateAction.APPROVED, "Manager", "Revenue Assurance"),
+        (GateAction.APPROVED, "Revenue Assurance", "CEO"),
+        (GateAction.APPROVED, "CEO", "Owner"),
+        (GateAction.APPROVED, "Owner", "Completed"),
+        (GateAction.COMPLETED, "Owner", ""),
+    ]
+    # History records the status changes too.
+    assert (
+        list(request.history.order_by("history_id").values_list("status", flat=True))[-1]
+        == "completed"
+    )
+
+
+def test_only_the_requester_submits_and_only_once(in_acme):
+    request = purchase(in_acme.requester)
+    with pytest.raises(services.RequestRefused, match="Only the requester"):
+        services.request_submit(request_id=request.pk, user=in_acme.manager)
+    services.request_submit(request_id=request.pk, user=in_acme.requester)
+    with pytest.raises(services.RequestRefused, match="already submitted"):
+        services.request_submit(request_id=request.pk, user=in_acme.requester)
+    assert request.steps.count() == 4
+
+
+def test_an_incomplete_request_cannot_be_submitted(in_acme):
+    request = services.request_create(user=in_acme.requester, kind="payment", title="Pay")
+    with pytest.raises(ValidationError) as error:
+        services.request_submit(request_id=request.pk, user=in_acme.requester)
+    assert set(error.value.message_dict) >= {"payee", "payment_amount", "due_date", "invoice"}
+    request.refresh_from_db()
+    assert request.status == RequestStatus.DRAFT
+    assert not request.steps.exists()
+
+
+def test_a_purchase_needs_line_items(in_acme):
+    request = services.request_create(
+        user=in_acme.requester, kind="purchase", title="x", vendor="V"
+    )
+    with pytest.raises(ValidationError, match="line item"):
+        services.request_submit(request_id=request.pk, user=in_acme.requester)
+
+
+def test_nobody_decides_a_gate_that_is_not_theirs(in_acme):
+    request = submitted(in_acme)
+    with pytest.raises(services.RequestRefused, match="The Manager gate of PUR-.* is not yours"):
+        decide(request, in_acme.ceo)
+    with pytest.raises(services.RequestRefused, match="your own request"):
+        decide(request, in_acme.requester)
+    assert current(request).name == "Manager"
+    assert request.log.count() == 2  # submitted + CEO skipped
+
+
+def test_reject_and_return_need_a_comment(in_acme):
+    request = submitted(in_acme)
+    for decision in (REJECT, RETURN):
+        with pytest.raises(services.RequestRefused, match="comment"):
+            decide(request, in_acme.manager, decision, comment="  ")
+    assert current(request).name == "Manager"
+
+
+def test_reject_finishes_the_request(in_acme):
+    request = submitted(in_acme)
+    decide(request, in_acme.manager, REJECT, comment="Too expensive")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.REJECTED
+    entry = request.log.get(action=GateAction.REJECTED)
+    assert (entry.actor, entry.comment) == (in_acme.manager, "Too expensive")
+    with pytest.raises(services.RequestRefused, match="Already decided: Mark rejected"):
+        decide(request, in_acme.manager)
+
+
+def test_a_stale_form_is_refused_with_who_decided_first(in_acme):
+    request = submitted(in_acme)
+    seen = current(request).pk
+    decide(request, in_acme.manager, step_id=seen)
+    # Mark double-clicks: the second POST still names the Manager gate.
+    with pytest.raises(
+        services.RequestRefused, match="Already decided: Mark approved .* Manager gate"
+    ):
+        decide(request, in_acme.manager, step_id=seen)
+    assert request.log.filter(action=GateAction.APPROVED).count() == 1
+
+
+def test_return_to_the_requester_then_resubmit_with_changes_shown(in_acme):
+    request = submitted(in_acme)
+    decide(request, in_acme.manager)
+    decide(request, in_acme.ra, RETURN, comment="Get a second quote")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.RETURNED
+    assert not request.steps.filter(status=StepStatus.CURRENT).exists()
+    # The requester edits the returned request and resubmits.
+    request.title = "Laptops (2 quotes)"
+    services.request_save(request=request, user=in_acme.requester)
+    services.request_resubmit(request_id=request.pk, user=in_acme.requester)
+    request.refresh_from_db()
+    assert (request.status, current(request).name) == (RequestStatus.IN_REVIEW, "Manager")
+    changes = changes_since_last_decision(request, in_acme.ra)
+    assert ("title", "Laptops", "Laptops (2 quotes)") in changes
+
+
+def test_return_to_an_earlier_gate(in_acme):
+    request = submitted(in_acme)
+    decide(request, in_acme.manager)
+    manager_step = request.steps.get(name="Manager")
+    decide(request, in_acme.ra, RETURN, comment="Check the budget line", return_to=manager_step.pk)
+    request.refresh_from_db()
+    assert request.status == RequestStatus.IN_REVIEW
+    assert current(request).name == "Manager"
+    entry = request.log.get(action=GateAction.RETURNED)
+    assert (entry.from_gate, entry.to_gate) == ("Revenue Assurance", "Manager")
+
+
+def test_return_only_to_a_gate_already_passed(in_acme):
+    request = submitted(in_acme)
+    later = request.steps.get(name="Owner")
+    with pytest.raises(services.RequestRefused, match="already passed"):
+        decide(request, in_acme.manager, RETURN, comment="x", return_to=later.pk)
+
+
+def test_the_requester_cancels_an_unfinished_request(in_acme):
+    request = submitted(in_acme)
+    with pytest.raises(services.RequestRefused, match="Only the requester"):
+        services.request_cancel(request_id=request.pk, user=in_acme.manager)
+    services.request_cancel(request_id=request.pk, user=in_acme.requester, comment="Not needed")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.CANCELLED
+    assert not inbox(in_acme.manager).exists()
+    with pytest.raises(services.RequestRefused, match="can no longer be cancelled"):
+        services.request_cancel(request_id=request.pk, user=in_acme.requester)
+
+
+def test_a_finished_request_cannot_be_edited(in_acme):
+    request = submitted(in_acme)
+    request.title = "Sneaky edit"
+    with pytest.raises(services.RequestRefused, match="can no longer be changed"):
+        services.request_save(request=request, user=in_acme.requester)
+
+
+def test_bulk_approve_reports_each_outcome(in_acme):
+    mine = [submitted(in_acme, title=f"R{index}") for index in range(3)]
+    not_mine = submitted(in_acme, title="Other")
+    decide(not_mine, in_acme.manager)  # now at Revenue Assurance
+    results = services.requests_approve(
+        request_ids=[r.pk for r in mine] + [not_mine.pk], user=in_acme.manager
+    )
+    assert [ok for _pk, ok, _message in results] == [True, True, True, False]
+    assert "not yours" in results[-1][2]
+    for request in mine:
+        assert current(request).name == "Revenue Assurance"
+
+
+def test_a_deputy_decides_on_behalf_of_the_approver(in_acme):
+    from datetime import date, timedelta
+
+    Delegation.objects.create(
+        principal=Membership.objects.get(user=in_acme.manager),
+        deputy=Membership.objects.get(user=in_acme.director),
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=5),
+    )
+    request = submitted(in_acme)
+    assert inbox(in_acme.director).filter(request=request).exists()
+    decide(request, in_acme.director)
+    entry = request.log.get(action=GateAction.APPROVED)
+    assert (entry.actor, entry.on_behalf_of) == (in_acme.director, in_acme.manager)
+
+
+def test_a_delegation_that_has_ended_gives_nothing(in_acme):
+    from datetime import date, timedelta
+
+    Delegation.objects.create(
+        principal=Membership.objects.get(user=in_acme.manager),
+        deputy=Membership.objects.get(user=in_acme.director),
+        starts_on=date.today() - timedelta(days=10),
+        ends_on=date.today() - timedelta(days=1),
+    )
+    request = submitted(in_acme)
+    with pytest.raises(services.RequestRefused, match="not yours"):
+        decide(request, in_acme.director)
+
+
+def test_any_holder_of_a_role_decides_a_role_gate(in_acme, make_member):
+    second_ra = make_member(in_acme.tenant, "ray@acme.test", roles=["revenue_assurance"])
+    request = submitted(in_acme)
+    decide(request, in_acme.manager)
+    assert inbox(in_acme.ra).filter(request=request).exists()
+    assert inbox(second_ra).filter(request=request).exists()
+    decide(request, second_ra)
+    with pytest.raises(services.RequestRefused, match="Already decided|not yours"):
+        decide(request, in_acme.ra, step_id=request.steps.get(name="Revenue Assurance").pk)
+
+
+def test_gate_log_rows_are_one_per_event(in_acme):
+    request = submitted(in_acme)
+    decide(request, in_acme.manager)
+    assert list(GateLog.objects.filter(request=request).values_list("action", flat=True)) == [
+        GateAction.SUBMITTED,
+        GateAction.SKIPPED,
+        GateAction.APPROVED,
+    ]
