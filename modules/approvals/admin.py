@@ -11,9 +11,11 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
+from unfold.paginator import InfinitePaginator
 
 from modules.approvals import services, views
 from modules.approvals.kinds import KIND_FIELDS
@@ -68,6 +70,16 @@ class PurchaseLineInline(TenantTabularInline):
     def line_total(self, obj):
         return f"{obj.total:,.2f}" if obj.pk else "—"
 
+    # Lines change with the request: only while its requester may edit it.
+    def has_add_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.change_approvalrequest", obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.change_approvalrequest", obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("approvals.change_approvalrequest", obj)
+
 
 @admin.register(ApprovalRequest, site=tenant_site)
 class ApprovalRequestAdmin(TenantModelAdmin):
@@ -89,6 +101,8 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     add_form_template = "approvals/request_change_form.html"
     actions = None
     inlines = [PurchaseLineInline]
+    # Requests pile up over the years: no COUNT(*) over the table per page.
+    paginator = InfinitePaginator
 
     # -- list ----------------------------------------------------------------------
 
@@ -113,7 +127,9 @@ class ApprovalRequestAdmin(TenantModelAdmin):
 
     @display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
-        return f"{obj.amount:,.2f} {obj.currency}"
+        return format_html(
+            '<span class="ap-nowrap">{} {}</span>', f"{obj.amount:,.2f}", obj.currency
+        )
 
     @display(description=_("requester"), ordering="requester__full_name")
     def requester_name(self, obj):
@@ -242,6 +258,13 @@ class RouteGateInline(TenantTabularInline):
     ordering_field = "position"
     hide_ordering_field = True
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("person", "escalate_to"):
+            kwargs["queryset"] = Membership.objects.filter(
+                status=Membership.Status.ACTIVE
+            ).select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Route, site=tenant_site)

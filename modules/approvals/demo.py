@@ -14,7 +14,13 @@ from decimal import Decimal
 from django.utils import timezone
 
 from modules.approvals import services
-from modules.approvals.models import ApprovalRequest, RequestKind, RequestStep, StepStatus
+from modules.approvals.models import (
+    ApprovalRequest,
+    Delegation,
+    RequestKind,
+    RequestStep,
+    StepStatus,
+)
 from modules.employees.models import Employee
 from tenants.models import Membership, RoleGrant, User
 from tenants.roles import RoleCode
@@ -174,6 +180,16 @@ def seed(*, tenant, stdout) -> None:
         reason="The old van fails its inspection.",
     )
     submit(request_id=asset.pk, user=requester)
+    _approve(asset, manager)
+
+    # The CEO is away this week: the owner stands in for them.
+    Delegation.objects.create(
+        principal=Membership.objects.get(user=ceo),
+        deputy=Membership.objects.get(user=owner),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=7),
+        note="CEO on leave",
+    )
 
     late = _purchase(requester, "Cloud credits (late)", "AWS", [("Credits", 1, 2000)])
     submit(request_id=late.pk, user=requester)

@@ -42,21 +42,20 @@ def principals_of(user) -> dict[int, set[str]]:
     return per_user_cache(user, "approvals.principals", compute)
 
 
-def deputy_for(principal_user_id: int):
-    """The active deputy (a Membership with its user) of this person today, or None."""
+def deputies_for(principal_user_ids) -> dict[int, Membership]:
+    """The active deputy (a Membership with its user) of each of these people today (one query)."""
     today = timezone.localdate()
-    delegation = (
+    delegations = (
         Delegation.objects.filter(
-            principal__user_id=principal_user_id,
+            principal__user_id__in=list(principal_user_ids),
             deputy__status=Membership.Status.ACTIVE,
             starts_on__lte=today,
             ends_on__gte=today,
         )
-        .select_related("deputy__user")
-        .order_by("-starts_on", "-pk")
-        .first()
+        .select_related("principal", "deputy__user")
+        .order_by("starts_on", "pk")  # the latest one wins below
     )
-    return delegation.deputy if delegation else None
+    return {delegation.principal.user_id: delegation.deputy for delegation in delegations}
 
 
 def decider_q(user, prefix: str = "") -> Q:

@@ -36,9 +36,9 @@ from modules.approvals.models import (
     StepStatus,
 )
 from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.selectors import can_decide, deputy_for, on_behalf_of
+from modules.approvals.selectors import can_decide, deputies_for, on_behalf_of
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
-from opsplatform.realtime.publish import publish
+from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Membership, RoleGrant, Tenant, User
 from tenants.roles import RoleCode
@@ -103,7 +103,7 @@ def _log(
 
 def _changed():
     """Tell the company's open pages that inboxes changed (after commit)."""
-    publish(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
+    publish_via_worker(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
 
 
 # -- drafts -----------------------------------------------------------------------
@@ -304,8 +304,9 @@ def _enter(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
     step.save()
     deciders = _deciders(step, request)
     notices.send(notices.AWAITING, request=request, recipients=deciders, step=step)
+    deputies = deputies_for(decider.pk for decider in deciders)
     for decider in deciders:
-        deputy = deputy_for(decider.pk)
+        deputy = deputies.get(decider.pk)
         if deputy is not None and deputy.user_id != request.requester_id:
             notices.send(
                 notices.DELEGATED,
