@@ -60,6 +60,19 @@ class StuckFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MineFilter(admin.SimpleListFilter):
+    title = _("requester")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Raised by me"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(requester_id=request.user.pk)
+        return queryset
+
+
 class PurchaseLineInline(TenantTabularInline):
     model = PurchaseLine
     fields = ["description", "quantity", "unit_price", "line_total"]
@@ -94,7 +107,12 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         "created_at",
     ]
     list_display_links = ["title"]
-    list_filter = [("status", ChoicesDropdownFilter), ("kind", ChoicesDropdownFilter), StuckFilter]
+    list_filter = [
+        ("status", ChoicesDropdownFilter),
+        ("kind", ChoicesDropdownFilter),
+        MineFilter,
+        StuckFilter,
+    ]
     search_fields = ["title", "vendor", "payee", "provider", "service"]
     list_select_related = ["requester"]
     change_form_template = "approvals/request_change_form.html"

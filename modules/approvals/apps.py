@@ -9,4 +9,4 @@ class ApprovalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from modules.approvals import rules  # noqa: F401
+        from modules.approvals import dashboard, rules  # noqa: F401

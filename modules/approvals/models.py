@@ -463,6 +463,9 @@ class GateAction(models.TextChoices):
 class GateLog(TenantModel):
     """One thing that happened to a request on its route. Rows are only ever added."""
 
+    # On PostgreSQL the application's role may not UPDATE or DELETE these rows (rls.py).
+    append_only = True
+
     request = models.ForeignKey(
         ApprovalRequest, on_delete=models.CASCADE, related_name="log", verbose_name=_("request")
     )

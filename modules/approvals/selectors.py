@@ -107,7 +107,8 @@ def inbox(user) -> QuerySet[RequestStep]:
 
 
 def inbox_count(user) -> int:
-    return inbox(user).count()
+    """How many gates await ``user`` (counted once per request: sidebar badge and inbox share it)."""
+    return per_user_cache(user, "approvals.inbox_count", lambda: inbox(user).count())
 
 
 def current_step(request: ApprovalRequest) -> RequestStep | None:

@@ -21,7 +21,13 @@ from django.views.decorators.http import require_POST
 
 from modules.approvals import services
 from modules.approvals.kinds import KIND_HELP, KIND_ICONS
-from modules.approvals.models import ApprovalRequest, RequestKind, RequestStatus, StepStatus
+from modules.approvals.models import (
+    ApprovalRequest,
+    RequestKind,
+    RequestStatus,
+    RequestStep,
+    StepStatus,
+)
 from modules.approvals.selectors import (
     can_decide,
     changes_since_last_decision,
@@ -263,9 +269,17 @@ class InboxView(View):
     def get(self, request):
         now = timezone.now()
         paginator = Paginator(inbox(request.user), INBOX_PAGE_SIZE)
+        paginator.count = inbox_count(request.user)  # the sidebar badge counted it already
         page = paginator.get_page(request.GET.get("page"))
+        steps = list(page.object_list)
+        # Gates each request already passed: where "Return" may send it (one query for the page).
+        passed: dict[int, list] = {}
+        for earlier in RequestStep.objects.filter(
+            request_id__in=[step.request_id for step in steps], status=StepStatus.APPROVED
+        ).order_by("position"):
+            passed.setdefault(earlier.request_id, []).append(earlier)
         rows = []
-        for step in page.object_list:
+        for step in steps:
             rows.append(
                 {
                     "step": step,
@@ -275,6 +289,11 @@ class InboxView(View):
                     "for_principal": step.approver
                     if step.approver_id not in (None, request.user.pk)
                     else None,
+                    "return_targets": [
+                        earlier
+                        for earlier in passed.get(step.request_id, [])
+                        if earlier.position < step.position
+                    ],
                 }
             )
         return _render(

@@ -71,6 +71,13 @@ def history_tables() -> list[str]:
     return sorted({m._meta.db_table for m in apps.get_models() if hasattr(m, "instance_type")})
 
 
+def append_only_tables() -> list[str]:
+    """Audit tables: simple-history's, and models that declare ``append_only = True``
+    (an approval's gate log)."""
+    declared = {m._meta.db_table for m in apps.get_models() if getattr(m, "append_only", False)}
+    return sorted(set(history_tables()) | declared)
+
+
 def policy_sql(table: str) -> list[str]:
     quoted = connection.ops.quote_name(table)
     check = (
@@ -126,7 +133,7 @@ def grant_app_role(role: str, using: str = "default") -> None:
         )
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {q(role)}")
         existing = set(conn.introspection.table_names(cursor))
-        for table in history_tables():
+        for table in append_only_tables():
             if table in existing:
                 cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {q(table)} FROM {q(role)}")
 

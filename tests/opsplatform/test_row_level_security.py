@@ -101,3 +101,10 @@ def test_audit_tables_are_append_only_for_the_app_role(tenant_a, as_app_role):
             "UPDATE tenants_historicalmembership SET history_change_reason = 'x'",
             tenant_id=tenant_a.pk,
         )
+
+
+def test_the_gate_log_is_append_only_for_the_app_role(tenant_a, as_app_role):
+    with pytest.raises(DatabaseError, match="permission denied"):
+        as_app_role("DELETE FROM approvals_gatelog", tenant_id=tenant_a.pk)
+    with pytest.raises(DatabaseError, match="permission denied"):
+        as_app_role("UPDATE approvals_gatelog SET comment = 'x'", tenant_id=tenant_a.pk)

@@ -295,3 +295,95 @@ def test_request_page_shows_the_tracker_and_gate_log(chain, client_for, who):
     assert 'data-testid="tracker"' in body
     assert 'data-gate="Manager" data-state="current"' in body
     assert 'data-testid="gate-log"' in body
+
+
+def test_a_reviewer_reads_the_lines_but_cannot_change_them(chain, client_for):
+    request = submitted(chain)
+    body = (
+        client_for(chain.tenant, chain.manager)
+        .get(url("approvals_approvalrequest_change", request.pk))
+        .content.decode()
+    )
+    assert 'name="lines-0-unit_price"' not in body
+    assert 'name="title"' not in body
+
+
+def test_save_and_submit_from_the_add_form(chain, client_for):
+    client = client_for(chain.tenant, chain.requester)
+    response = client.post(
+        url("approvals_approvalrequest_add") + "?kind=asset",
+        {
+            "title": "Van",
+            "asset_category": "Vehicles",
+            "specification": "Electric",
+            "quantity": "1",
+            "estimated_cost": "42000",
+            "reason": "Old one broke",
+            "_submit": "1",
+        },
+        follow=True,
+    )
+    with tenant_context(chain.tenant):
+        request = ApprovalRequest.objects.get(title="Van")
+        assert request.status == RequestStatus.IN_REVIEW
+    assert f"{request.reference} submitted." in messages_of(response)
+
+
+def test_submitting_an_incomplete_request_says_what_is_missing(chain, client_for):
+    client = client_for(chain.tenant, chain.requester)
+    response = client.post(
+        url("approvals_approvalrequest_add") + "?kind=payment",
+        {"title": "Pay someone", "_submit": "1"},
+        follow=True,
+    )
+    shown = " ".join(messages_of(response))
+    assert "Not submitted" in shown and "payee" in shown
+    with tenant_context(chain.tenant):
+        assert ApprovalRequest.objects.get(title="Pay someone").status == RequestStatus.DRAFT
+
+
+def test_the_requester_cancels_from_the_page(chain, client_for):
+    request = submitted(chain)
+    response = client_for(chain.tenant, chain.requester).post(
+        url("approvals_request_cancel", request.pk), follow=True
+    )
+    assert f"{request.reference} cancelled." in messages_of(response)
+
+
+def test_comments_and_attachments_on_a_request(chain, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = submitted(chain)
+    manager = client_for(chain.tenant, chain.manager)
+    manager.post(url("approvals_request_comment", request.pk), {"body": "Which model?"})
+    manager.post(
+        url("approvals_request_attach", request.pk),
+        {"file": SimpleUploadedFile("quote.pdf", b"%PDF-1.4 quote"), "note": "Quote"},
+    )
+    body = manager.get(url("approvals_approvalrequest_change", request.pk)).content.decode()
+    assert "Which model?" in body and "quote" in body
+    empty = manager.post(url("approvals_request_comment", request.pk), {"body": " "}, follow=True)
+    assert "Write a comment before sending it." in messages_of(empty)
+
+
+def test_dashboard_shows_what_awaits_me(chain, client_for):
+    submitted(chain)
+    response = client_for(chain.tenant, chain.manager).get("/admin/")
+    cards = {str(card["title"]): card["value"] for card in response.context["kpis"]}
+    assert cards["Awaiting your decision"] == 1
+
+
+def test_return_to_an_earlier_gate_from_the_inbox_row(chain, client_for):
+    request = submitted(chain)
+    with tenant_context(chain.tenant):
+        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+        manager_gate = request.steps.get(name="Manager")
+    client = client_for(chain.tenant, chain.ra)
+    body = client.get(url("approvals_inbox")).content.decode()
+    assert f'<option value="{manager_gate.pk}">Return to Manager</option>' in body
+    response = client.post(
+        url("approvals_request_decide", request.pk),
+        {"decision": "return", "comment": "Recheck", "return_to": manager_gate.pk},
+        follow=True,
+    )
+    assert f"{request.reference} returned to Manager." in messages_of(response)
