@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from modules.approvals import notifications as notices
 from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount, snapshot
@@ -194,28 +195,28 @@ def check_complete(request: ApprovalRequest) -> None:
 DEFAULT_CHAINS = {
     # (gate name, approver type, role, only above)
     RequestKind.PURCHASE: [
-        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
+        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
     ],
     RequestKind.PAYMENT: [
-        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
+        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
     ],
     RequestKind.VAS: [
-        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
+        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
     ],
     RequestKind.ASSET: [
-        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
+        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_lazy("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
     ],
     RequestKind.SUBSCRIPTION: [
-        (_("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
+        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
+        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
     ],
 }
 
@@ -224,6 +225,13 @@ DEFAULT_CHAINS = {
 def routes_ensure_defaults() -> None:
     """Give every kind of request a route, the company's default chain, if it has none."""
     existing = set(Route.objects.values_list("kind", flat=True))
+    if len(existing) < len(RequestKind.choices):
+        # Gate names are the company's data: write them in its own language.
+        with translation.override(require_current_tenant().default_language):
+            _make_default_routes(existing)
+
+
+def _make_default_routes(existing: set[str]) -> None:
     for kind, label in RequestKind.choices:
         if kind in existing:
             continue

@@ -200,3 +200,14 @@ def test_amount_is_computed_per_kind(in_acme):
         Decimal("540"),
         Decimal("1000"),
     )
+
+
+def test_default_routes_are_named_in_the_companys_language(tenant_b, owner_b):
+    from opsplatform.tenancy import tenant_context
+
+    tenant_b.default_language = "ar"
+    tenant_b.save()
+    with tenant_context(tenant_b):
+        services.routes_ensure_defaults()
+        names = list(Route.objects.get(kind="purchase").gates.values_list("name", flat=True))
+    assert names[0] != "Manager" and names[0]  # the Arabic catalogue's word for it
