@@ -39,6 +39,7 @@ from modules.approvals.selectors import (
     steps_for_tracker,
     visible_requests,
 )
+from tenants.models import User
 
 INBOX_PAGE_SIZE = 50
 
@@ -115,8 +116,6 @@ def request_page_context(request, obj, *, kind: str) -> dict:
         ]
         context["changes"] = changes_since_last_decision(obj, user)
         if context["deciding_for"]:
-            from tenants.models import User
-
             context["principal"] = User.objects.filter(pk=context["deciding_for"]).first()
     if obj.status in (RequestStatus.DRAFT, RequestStatus.RETURNED):
         context["preview"] = services.route_preview(obj)
@@ -278,6 +277,9 @@ class InboxView(View):
             request_id__in=[step.request_id for step in steps], status=StepStatus.APPROVED
         ).order_by("position"):
             passed.setdefault(earlier.request_id, []).append(earlier)
+        # Rows I decide as someone's deputy say whose (their names in one query).
+        behalf = {step.pk: on_behalf_of(request.user, step) for step in steps}
+        principals = User.objects.in_bulk([pk for pk in behalf.values() if pk])
         rows = []
         for step in steps:
             rows.append(
@@ -286,9 +288,7 @@ class InboxView(View):
                     "request": step.request,
                     "waiting": now - step.entered_at if step.entered_at else None,
                     "late": bool(step.due_at and step.due_at < now),
-                    "for_principal": step.approver
-                    if step.approver_id not in (None, request.user.pk)
-                    else None,
+                    "for_principal": principals.get(behalf[step.pk]),
                     "return_targets": [
                         earlier
                         for earlier in passed.get(step.request_id, [])

@@ -387,3 +387,77 @@ def test_return_to_an_earlier_gate_from_the_inbox_row(chain, client_for):
         follow=True,
     )
     assert f"{request.reference} returned to Manager." in messages_of(response)
+
+
+def _route_form(route, gates):
+    data = {
+        "name": route.name,
+        "gates-TOTAL_FORMS": str(len(gates)),
+        "gates-INITIAL_FORMS": "0",
+        "gates-MIN_NUM_FORMS": "0",
+        "gates-MAX_NUM_FORMS": "1000",
+    }
+    for index, gate in enumerate(gates):
+        for key, value in gate.items():
+            data[f"gates-{index}-{key}"] = value
+    return data
+
+
+def test_an_owner_rebuilds_a_route_and_a_bad_gate_is_explained(chain, client_for):
+    from modules.approvals.models import Route
+
+    with tenant_context(chain.tenant):
+        route = Route.objects.get(kind="vas")
+        route.gates.all().delete()
+        ceo_member = Membership.objects.get(user=chain.ceo)
+    client = client_for(chain.tenant, chain.owner)
+    change = url("approvals_route_change", route.pk)
+    bad = client.post(
+        change, _route_form(route, [{"position": "0", "name": "Board", "approver_type": "role"}])
+    )
+    assert bad.status_code == 200
+    assert "Choose the role whose holders decide this gate." in bad.content.decode()
+    good = client.post(
+        change,
+        _route_form(
+            route,
+            [
+                {
+                    "position": "0",
+                    "name": "Manager",
+                    "approver_type": "line_manager",
+                    "sla_hours": "24",
+                },
+                {
+                    "position": "1",
+                    "name": "Controller",
+                    "approver_type": "person",
+                    "person": str(ceo_member.pk),
+                    "min_amount": "5000",
+                },
+            ],
+        ),
+    )
+    assert good.status_code == 302, good.content.decode()[:3000]
+    with tenant_context(chain.tenant):
+        assert list(route.gates.values_list("name", "approver_type", "sla_hours")) == [
+            ("Manager", "line_manager", 24),
+            ("Controller", "person", None),
+        ]
+
+
+def test_the_inbox_says_when_i_decide_as_a_deputy(chain, client_for):
+    with tenant_context(chain.tenant):
+        Delegation.objects.create(
+            principal=Membership.objects.get(user=chain.ceo),
+            deputy=Membership.objects.get(user=chain.director),
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=2),
+        )
+        request = purchase(chain.requester, total=20000)
+        services.request_submit(request_id=request.pk, user=chain.requester)
+        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+        services.request_decide(request_id=request.pk, user=chain.ra, decision="approve")
+    body = client_for(chain.tenant, chain.director).get(url("approvals_inbox")).content.decode()
+    assert request.reference in body
+    assert "as deputy of Cleo" in body
