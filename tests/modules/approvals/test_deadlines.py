@@ -73,3 +73,17 @@ def test_gates_without_sla_never_remind(in_acme):
     Route.objects.get(kind="purchase").gates.update(sla_hours=None)
     submitted_at(in_acme, START)
     assert sweep_at(START + timedelta(days=30)) == {"reminded": 0, "escalated": 0}
+
+
+def test_the_periodic_task_sweeps_every_company(chain, tenant_b, owner_b):
+    from modules.approvals.tasks import sweep_approval_deadlines
+    from opsplatform.tenancy import tenant_context
+
+    with tenant_context(chain.tenant):
+        request = submitted_at(chain, START)
+    with tenant_context(tenant_b):
+        services.routes_ensure_defaults()
+    with freeze_time(START + timedelta(hours=49)):
+        sweep_approval_deadlines.call_local()
+    with tenant_context(chain.tenant):
+        assert request.log.filter(action=GateAction.REMINDED).count() == 1

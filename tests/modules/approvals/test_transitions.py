@@ -255,3 +255,55 @@ def test_gate_log_rows_are_one_per_event(in_acme):
         GateAction.SKIPPED,
         GateAction.APPROVED,
     ]
+
+
+def test_resubmit_is_only_for_a_returned_request_and_its_requester(in_acme):
+    request = submitted(in_acme)
+    with pytest.raises(services.RequestRefused, match="only a returned request"):
+        services.request_resubmit(request_id=request.pk, user=in_acme.requester)
+    decide(request, in_acme.manager, RETURN, comment="Fix it")
+    with pytest.raises(services.RequestRefused, match="Only the requester"):
+        services.request_resubmit(request_id=request.pk, user=in_acme.manager)
+
+
+def test_a_draft_and_a_returned_request_can_be_cancelled(in_acme):
+    draft = purchase(in_acme.requester)
+    services.request_cancel(request_id=draft.pk, user=in_acme.requester)
+    returned = submitted(in_acme)
+    decide(returned, in_acme.manager, RETURN, comment="Fix it")
+    services.request_cancel(request_id=returned.pk, user=in_acme.requester)
+    for request in (draft, returned):
+        request.refresh_from_db()
+        assert request.status == RequestStatus.CANCELLED
+
+
+def test_a_request_no_gate_applies_to_completes_on_submit(in_acme):
+    from modules.approvals.models import Route
+
+    Route.objects.get(kind="purchase").gates.update(min_amount=1_000_000)
+    request = submitted(in_acme)
+    assert request.status == RequestStatus.COMPLETED
+    assert request.log.filter(action=GateAction.COMPLETED).exists()
+
+
+def test_nothing_is_decided_on_a_cancelled_request(in_acme):
+    request = submitted(in_acme)
+    step = current(request)
+    services.request_cancel(request_id=request.pk, user=in_acme.requester)
+    with pytest.raises(services.RequestRefused, match="Already decided: Erin cancelled"):
+        decide(request, in_acme.manager, step_id=step.pk)
+
+
+def test_the_machine_refuses_moves_that_do_not_exist():
+    from modules.approvals.models import ApprovalRequest
+    from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+
+    flow = RequestFlow(ApprovalRequest(status=RequestStatus.COMPLETED))
+    for move in (flow.submit, flow.resubmit, flow.reject, flow.cancel):
+        with pytest.raises(TransitionNotAllowed):
+            move()
+    with pytest.raises(TransitionNotAllowed):
+        flow.approve(last_gate=True)
+    draft = RequestFlow(ApprovalRequest(status=RequestStatus.DRAFT))
+    with pytest.raises(TransitionNotAllowed):
+        draft.approve(last_gate=False)
