@@ -613,17 +613,21 @@ def request_decide(
     return Outcome(request=request, message=message)
 
 
-def requests_approve(*, request_ids, user: User) -> list[tuple[int, bool, str]]:
+def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
     """Approve several requests, each exactly as if approved alone; one outcome per request.
 
-    Each decision has its own savepoint, so a refusal leaves the others standing.
+    ``items`` are request ids, or (request id, gate id) pairs for the gates the
+    person saw, so a request that moved on meanwhile is refused, not approved at
+    its next gate. Each decision has its own savepoint: a refusal leaves the
+    others standing.
     """
     results = []
-    for request_id in request_ids:
+    for item in items:
+        request_id, step_id = item if isinstance(item, tuple) else (item, None)
         try:
             with transaction.atomic():
                 outcome = request_decide(
-                    request_id=request_id, user=user, decision=Decision.APPROVE
+                    request_id=request_id, user=user, decision=Decision.APPROVE, step_id=step_id
                 )
             results.append((request_id, True, outcome.message))
         except RequestRefused as refusal:

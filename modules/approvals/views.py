@@ -155,32 +155,26 @@ def submit(request, pk):
     return submit_after_save(request, obj)
 
 
-@require_POST
-def resubmit(request, pk):
+def _requester_move(request, pk, service, done: str):
+    """Resubmit or cancel: the requester's own moves, with the service's refusal as message."""
     obj = _request_or_404(request, pk)
     try:
-        services.request_resubmit(
-            request_id=obj.pk, user=request.user, comment=request.POST.get("comment", "")
-        )
+        service(request_id=obj.pk, user=request.user, comment=request.POST.get("comment", ""))
     except (services.RequestRefused, ValidationError) as refusal:
         messages.error(request, _message(refusal))
     else:
-        messages.success(request, _("%(reference)s resubmitted.") % {"reference": obj.reference})
+        messages.success(request, done % {"reference": obj.reference})
     return _back(request, obj)
+
+
+@require_POST
+def resubmit(request, pk):
+    return _requester_move(request, pk, services.request_resubmit, _("%(reference)s resubmitted."))
 
 
 @require_POST
 def cancel(request, pk):
-    obj = _request_or_404(request, pk)
-    try:
-        services.request_cancel(
-            request_id=obj.pk, user=request.user, comment=request.POST.get("comment", "")
-        )
-    except services.RequestRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, _("%(reference)s cancelled.") % {"reference": obj.reference})
-    return _back(request, obj)
+    return _requester_move(request, pk, services.request_cancel, _("%(reference)s cancelled."))
 
 
 @require_POST
@@ -212,10 +206,14 @@ def decide(request, pk):
 
 @require_POST
 def bulk_approve(request):
-    ids = [value for value in request.POST.getlist("request") if value.isdigit()]
-    if not ids:
+    items = []
+    for value in request.POST.getlist("request"):
+        request_id, _sep, step_id = value.partition(":")
+        if request_id.isdigit() and (step_id.isdigit() or not step_id):
+            items.append((int(request_id), int(step_id)) if step_id else int(request_id))
+    if not items:
         messages.warning(request, _("Select the requests to approve."))
-    for _request_id, ok, message in services.requests_approve(request_ids=ids, user=request.user):
+    for _request_id, ok, message in services.requests_approve(items=items, user=request.user):
         messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, message)
     return HttpResponseRedirect(reverse("admin:approvals_inbox"))
 

@@ -204,6 +204,17 @@ def test_bulk_approve_from_the_inbox(chain, client_for):
     assert sum("moves on to Revenue Assurance" in m for m in shown) == 3
 
 
+def test_bulk_approve_refuses_a_row_that_moved_on_since_the_page_was_drawn(chain, client_for):
+    request = submitted(chain)
+    with tenant_context(chain.tenant):
+        seen = request.steps.get(name="Manager").pk
+        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+    response = client_for(chain.tenant, chain.manager).post(
+        url("approvals_inbox_bulk_approve"), {"request": [f"{request.pk}:{seen}"]}, follow=True
+    )
+    assert any("Already decided: Mark approved" in m for m in messages_of(response))
+
+
 def test_inbox_queries_do_not_grow_with_rows(chain, client_for, django_assert_max_num_queries):
     client = client_for(chain.tenant, chain.manager)
     submitted(chain)

@@ -198,7 +198,7 @@ def test_bulk_approve_reports_each_outcome(in_acme):
     not_mine = submitted(in_acme, title="Other")
     decide(not_mine, in_acme.manager)  # now at Revenue Assurance
     results = services.requests_approve(
-        request_ids=[r.pk for r in mine] + [not_mine.pk], user=in_acme.manager
+        items=[r.pk for r in mine] + [not_mine.pk], user=in_acme.manager
     )
     assert [ok for _pk, ok, _message in results] == [True, True, True, False]
     assert "not yours" in results[-1][2]
