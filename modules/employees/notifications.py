@@ -1,59 +1,89 @@
-"""Notifications the employees module sends.
-
-Until the platform notification service exists (issue: approvals), these go
-out live over the member's websocket group and by email.
-"""
+"""The notification types the employees module sends, through the platform service
+(in-app bell, email and live, as each person chooses)."""
 
 from __future__ import annotations
 
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from opsplatform.realtime.publish import publish
+from opsplatform.notifications.registry import NotificationType, register
+from opsplatform.notifications.services import notify
+from opsplatform.tenancy.context import require_current_tenant
+from opsplatform.tenancy.rls import tenant_transaction
+
+MODULE = _("People")
+IMPORT_DONE = "employees.import_done"
+IMPORT_FAILED = "employees.import_failed"
+DOCUMENTS_EXPIRING = "employees.documents_expiring"
+
+register(
+    NotificationType(
+        code=IMPORT_DONE,
+        module=MODULE,
+        label=_("My import of people is done"),
+        title=_("Your import of %(file)s is done"),
+        body=_("%(created)d people added and %(updated)d updated."),
+    ),
+    NotificationType(
+        code=IMPORT_FAILED,
+        module=MODULE,
+        label=_("My import of people did not go through"),
+        title=_("Your import of %(file)s did not go through"),
+        body=_("Nothing was changed. See what needs fixing:"),
+    ),
+    NotificationType(
+        code=DOCUMENTS_EXPIRING,
+        module=MODULE,
+        label=_("Employee documents expire soon (HR and owners)"),
+        title=_("%(count)d employee documents expire soon"),
+        body="%(documents)s",
+    ),
+)
 
 
 def import_finished(job) -> None:
+    """Tell the uploader that a background import ended (called after its transaction)."""
     user = job.created_by
     if user is None:
         return
-    from tenants.links import tenant_url
+    report = job.report or {}
+    code = IMPORT_DONE if job.status == "done" else IMPORT_FAILED
+    url = reverse(
+        "admin:employees_employee_import_job", args=[job.pk], urlconf="opsplatform.urls.tenant"
+    )
     from tenants.models import Tenant
 
-    tenant = Tenant.objects.get(pk=job.tenant_id)
-    link = tenant_url(
-        tenant,
-        reverse(
-            "admin:employees_employee_import_job", args=[job.pk], urlconf="opsplatform.urls.tenant"
-        ),
-    )
-    report = job.report or {}
-    with translation.override(user.language or tenant.default_language):
-        if job.status == "done":
-            subject = _("Your import of %(file)s is done") % {"file": job.original_name}
-            body = _("%(created)d people added and %(updated)d updated.") % {
+    # Runs after the import's own transaction: open one for the notice (RLS needs it).
+    with tenant_transaction(Tenant.objects.get(pk=job.tenant_id)):
+        notify(
+            recipients=[user],
+            type=code,
+            context={
+                "file": job.original_name,
                 "created": report.get("created", 0),
                 "updated": report.get("updated", 0),
-            }
-        else:
-            subject = _("Your import of %(file)s did not go through") % {"file": job.original_name}
-            body = _("Nothing was changed. See what needs fixing:")
-    publish(
-        tenant_id=job.tenant_id,
-        user_id=user.pk,
-        payload={"type": "import.finished", "job": job.pk, "status": job.status, "title": subject},
-    )
-    send_mail(subject, f"{body}\n\n{link}\n", None, [user.email])
+            },
+            url=url,
+        )
 
 
-def documents_expiring(*, tenant, recipients, documents) -> None:
+def documents_expiring(*, recipients, documents) -> None:
+    """One notice per HR member and owner listing the documents (inside the tenant's transaction)."""
     if not recipients or not documents:
         return
-    lines = [
-        f"- {doc.employee.full_name}: {doc.get_kind_display()} {doc.number} — {doc.expires_on:%Y-%m-%d}"
-        for doc in documents
-    ]
-    with translation.override(tenant.default_language):
-        subject = _("%(count)d employee documents expire soon") % {"count": len(documents)}
-    send_mail(subject, "\n".join(lines) + "\n", None, recipients)
+    # The list is data inside the notice: written once, in the company's language.
+    with translation.override(require_current_tenant().default_language):
+        lines = "\n".join(
+            f"- {doc.employee.full_name}: {doc.get_kind_display()} {doc.number} — "
+            f"{doc.expires_on:%Y-%m-%d}"
+            for doc in documents
+        )
+    notify(
+        recipients=recipients,
+        type=DOCUMENTS_EXPIRING,
+        context={"count": len(documents), "documents": lines},
+        url=reverse(
+            "admin:employees_employeedocument_changelist", urlconf="opsplatform.urls.tenant"
+        ),
+    )

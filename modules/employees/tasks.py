@@ -50,12 +50,13 @@ def remind_expiring_documents() -> None:
             documents = list(expiring_documents())
             if not documents:
                 continue
-            recipients = list(
-                Membership.objects.filter(
+            recipients = [
+                membership.user
+                for membership in Membership.objects.filter(
                     status=Membership.Status.ACTIVE,
                     role_grants__role__in=[RoleCode.HR, RoleCode.OWNER],
                 )
-                .values_list("user__email", flat=True)
+                .select_related("user")
                 .distinct()
-            )
-            documents_expiring(tenant=tenant, recipients=recipients, documents=documents)
+            ]
+            documents_expiring(recipients=recipients, documents=documents)
