@@ -573,14 +573,16 @@ def request_decide(
                 )
         flow.send_back(to_requester=target is None)
         request.save()
+        reopened = request.steps.exclude(status=StepStatus.SKIPPED)
         if target is None:
-            request.steps.exclude(status=StepStatus.SKIPPED).update(status=StepStatus.PENDING)
             to_gate = _("Requester")
         else:
-            request.steps.filter(
-                position__gte=target.position, position__lte=step.position
-            ).exclude(status=StepStatus.SKIPPED).update(status=StepStatus.PENDING)
+            reopened = reopened.filter(position__gte=target.position, position__lte=step.position)
             to_gate = target.name
+        # One save per gate (a handful), so each gate's history shows it reopened.
+        for reopen in reopened:
+            reopen.status = StepStatus.PENDING
+            reopen.save(update_fields=["status"])
         _log(
             request,
             GateAction.RETURNED,

@@ -123,12 +123,16 @@ def request_page_context(request, obj, *, kind: str) -> dict:
 
 
 def submit_after_save(request, obj):
+    """Submit a draft, or resubmit a returned request, right after its form was saved."""
+    returned = obj.status == RequestStatus.RETURNED
+    service = services.request_resubmit if returned else services.request_submit
+    done = _("%(reference)s resubmitted.") if returned else _("%(reference)s submitted.")
     try:
-        services.request_submit(request_id=obj.pk, user=request.user)
+        service(request_id=obj.pk, user=request.user)
     except (services.RequestRefused, ValidationError) as refusal:
         messages.error(request, _message(refusal))
     else:
-        messages.success(request, _("%(reference)s submitted.") % {"reference": obj.reference})
+        messages.success(request, done % {"reference": obj.reference})
     return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
 
 

@@ -472,3 +472,44 @@ def test_the_inbox_says_when_i_decide_as_a_deputy(chain, client_for):
     body = client_for(chain.tenant, chain.director).get(url("approvals_inbox")).content.decode()
     assert request.reference in body
     assert "as deputy of Cleo" in body
+
+
+def test_the_requester_edits_a_returned_request_and_resubmits_in_one_click(chain, client_for):
+    request = submitted(chain, total=900)
+    with tenant_context(chain.tenant):
+        services.request_decide(
+            request_id=request.pk, user=chain.manager, decision="return", comment="Two units"
+        )
+        line = request.lines.get()
+    client = client_for(chain.tenant, chain.requester)
+    page = client.get(url("approvals_approvalrequest_change", request.pk)).content.decode()
+    assert "Save and resubmit" in page
+    response = client.post(
+        url("approvals_approvalrequest_change", request.pk),
+        {
+            "title": request.title,
+            "description": "",
+            "vendor": "Dell",
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "1",
+            "lines-MIN_NUM_FORMS": "0",
+            "lines-MAX_NUM_FORMS": "1000",
+            "lines-0-id": str(line.pk),
+            "lines-0-request": str(request.pk),
+            "lines-0-description": "Item",
+            "lines-0-quantity": "2",
+            "lines-0-unit_price": "900",
+            "_submit": "1",
+        },
+        follow=True,
+    )
+    assert f"{request.reference} resubmitted." in messages_of(response)
+    with tenant_context(chain.tenant):
+        request.refresh_from_db()
+        assert (request.status, str(request.amount)) == (RequestStatus.IN_REVIEW, "1800.00")
+    # Mark sees what changed since he returned it.
+    review = client_for(chain.tenant, chain.manager).get(
+        url("approvals_approvalrequest_change", request.pk)
+    )
+    changes = review.context["changes"]
+    assert ("amount", "900.00", "1800.00") in changes
