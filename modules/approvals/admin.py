@@ -153,9 +153,10 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     def requester_name(self, obj):
         return obj.requester.full_name or obj.requester.email
 
-    @display(description=_("status"), label={k.label: v for k, v in STATUS_COLOURS.items()})
+    @display(description=_("status"), label={str(k): v for k, v in STATUS_COLOURS.items()})
     def status_badge(self, obj):
-        return obj.get_status_display()
+        # (code, text): the colour follows the code, so it holds in every language.
+        return obj.status, obj.get_status_display()
 
     @display(description=_("at gate"))
     def current_gate(self, obj):

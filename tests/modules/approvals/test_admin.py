@@ -513,3 +513,16 @@ def test_the_requester_edits_a_returned_request_and_resubmits_in_one_click(chain
     )
     changes = review.context["changes"]
     assert ("amount", "900.00", "1800.00") in changes
+
+
+def test_status_colours_hold_in_arabic(chain, client_for):
+    submitted(chain)
+    chain.owner.language = "ar"
+    chain.owner.save()
+    client = client_for(chain.tenant, chain.owner)
+    client.cookies["django_language"] = "ar"
+    body = client.get(
+        url("approvals_approvalrequest_changelist"), HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert "قيد المراجعة" in body  # "In review"
+    assert "bg-orange-100" in body or "text-orange-700" in body
