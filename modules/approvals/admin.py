@@ -31,7 +31,12 @@ from modules.approvals.models import (
     StepStatus,
 )
 from modules.approvals.selectors import visible_requests
-from opsplatform.admin.base import TenantModelAdmin, TenantTabularInline, admin
+from opsplatform.admin.base import (
+    TenantModelAdmin,
+    TenantStackedInline,
+    TenantTabularInline,
+    admin,
+)
 from opsplatform.admin.sites import tenant_site
 from opsplatform.permissions import current_membership
 from tenants.models import Membership
@@ -260,19 +265,15 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         ]
 
 
-class RouteGateInline(TenantTabularInline):
+class RouteGateInline(TenantStackedInline):
     model = RouteGate
+    # One card per gate: who decides, when it applies, how long it may take.
     fields = [
         "position",
-        "name",
-        "approver_type",
-        "role",
-        "person",
-        "min_amount",
-        "max_amount",
-        "department",
-        "sla_hours",
-        "escalate_to",
+        ("name", "approver_type"),
+        ("role", "person"),
+        ("min_amount", "max_amount", "department"),
+        ("sla_hours", "escalate_to"),
     ]
     ordering_field = "position"
     hide_ordering_field = True
