@@ -455,7 +455,9 @@ def _check_decidable(
         raise RequestRefused(_("You cannot decide your own request."))
     if request.status != RequestStatus.IN_REVIEW or step is None:
         raise RequestRefused(_already_decided_message(request))
-    if step_id is not None and int(step_id) != step.pk:
+    if step_id is not None and not str(step_id).isdigit():
+        raise RequestRefused(_("This form is out of date: reload the page and decide again."))
+    if step_id is not None and str(step_id) != str(step.pk):
         # The form was for a gate that has since been decided.
         raise RequestRefused(_already_decided_message(request, step_id))
     if not can_decide(user, step, request):
@@ -564,6 +566,10 @@ def request_decide(
     elif decision == Decision.RETURN:
         target = None
         if return_to not in (None, ""):
+            if not str(return_to).isdigit():
+                raise RequestRefused(
+                    _("A request can only go back to a gate it has already passed.")
+                )
             target = request.steps.filter(
                 pk=return_to, position__lt=step.position, status=StepStatus.APPROVED
             ).first()

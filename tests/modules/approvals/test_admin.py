@@ -526,3 +526,22 @@ def test_status_colours_hold_in_arabic(chain, client_for):
     ).content.decode()
     assert "قيد المراجعة" in body  # "In review"
     assert "bg-orange-100" in body or "text-orange-700" in body
+
+
+def test_garbage_in_a_decision_form_is_refused_without_an_error_page(chain, client_for):
+    request = submitted(chain)
+    client = client_for(chain.tenant, chain.manager)
+    for data in (
+        {"decision": "approve", "step": "abc"},
+        {"decision": "return", "comment": "x", "return_to": "1; DROP"},
+        {"decision": "maybe"},
+    ):
+        response = client.post(url("approvals_request_decide", request.pk), data, follow=True)
+        assert response.status_code == 200
+        assert messages_of(response)
+    bulk = client.post(
+        url("approvals_inbox_bulk_approve"), {"request": ["x:y", "1:z"]}, follow=True
+    )
+    assert bulk.status_code == 200
+    with tenant_context(chain.tenant):
+        assert request.steps.get(status=StepStatus.CURRENT).name == "Manager"
