@@ -344,6 +344,13 @@ class DelegationAdmin(TenantModelAdmin):
                 if "principal" not in self.fields and self.instance.principal_id is None:
                     self.instance.principal = me
 
+            def clean(self):
+                data = super().clean()
+                principal = data.get("principal") or self.instance.principal
+                if principal is not None and data.get("deputy") == principal:
+                    self.add_error("deputy", _("A person cannot be their own deputy."))
+                return data
+
         return DelegationForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

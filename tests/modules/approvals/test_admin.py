@@ -545,3 +545,31 @@ def test_garbage_in_a_decision_form_is_refused_without_an_error_page(chain, clie
     assert bulk.status_code == 200
     with tenant_context(chain.tenant):
         assert request.steps.get(status=StepStatus.CURRENT).name == "Manager"
+
+
+def test_nobody_is_their_own_deputy(chain, client_for):
+    with tenant_context(chain.tenant):
+        me = Membership.objects.get(user=chain.manager)
+    response = client_for(chain.tenant, chain.manager).post(
+        url("approvals_delegation_add"),
+        {
+            "deputy": me.pk,
+            "starts_on": date.today().isoformat(),
+            "ends_on": (date.today() + timedelta(days=7)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "A person cannot be their own deputy." in response.content.decode()
+    with tenant_context(chain.tenant):
+        assert not Delegation.objects.exists()
+
+
+def test_a_deputy_period_ends_after_it_starts(chain, client_for):
+    with tenant_context(chain.tenant):
+        deputy = Membership.objects.get(user=chain.director)
+    response = client_for(chain.tenant, chain.manager).post(
+        url("approvals_delegation_add"),
+        {"deputy": deputy.pk, "starts_on": "2026-12-10", "ends_on": "2026-12-01"},
+    )
+    assert response.status_code == 200
+    assert "The end date cannot be before the start date." in response.content.decode()
