@@ -242,7 +242,7 @@ def main() -> None:
         lost = unfinished + steps_not_approved + max(0, expected - approvals)
         from huey.contrib.djhuey import HUEY
 
-        print(f"notification deliveries queued for the worker: {HUEY.pending_count():,}")
+        print(f"tasks queued for the worker (notices, live pushes): {HUEY.pending_count():,}")
         HUEY.flush()
         print(
             f"transitions: expected {expected:,}, logged {approvals:,}, "

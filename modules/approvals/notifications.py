@@ -1,11 +1,15 @@
-"""The notification types approvals sends, and one function per event.
+"""The notification types approvals sends, and how they leave a decision.
 
-Titles are rendered in each recipient's language when shown or sent; the
-context holds only the values they need.
+A decision only queues its notices (``later``), after it commits; the huey
+worker works out the recipients (the requester, or whoever decides the gate,
+and their deputies) and hands them to the platform service. That keeps the
+decision's transaction, which holds the request's lock, to the request's own
+writes. Titles are rendered in each recipient's language when shown or sent.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -123,3 +127,44 @@ def send(code: str, *, request, recipients, actor=None, step=None, **extra) -> N
     }
     context.update({key: str(value) for key, value in extra.items()})
     notify(recipients=recipients, type=code, context=context, url=request_url(request), actor=actor)
+
+
+def later(code: str, *, request, step=None, actor=None, to_deciders: bool = False, **extra) -> None:
+    """Queue a notice for after commit: to the requester, or (``to_deciders``) to
+    whoever decides ``step``; the worker resolves the people and sends it."""
+    from modules.approvals.tasks import announce
+
+    args = (
+        request.tenant_id,
+        code,
+        request.pk,
+        step.pk if step is not None else None,
+        actor.pk if actor is not None else None,
+        to_deciders,
+        {key: str(value) for key, value in extra.items()},
+    )
+    transaction.on_commit(lambda: announce(*args))
+
+
+def announce_now(*, code, request, step, actor, to_deciders: bool, extra: dict) -> None:
+    """The worker's half of ``later`` (inside the tenant's transaction)."""
+    from modules.approvals.selectors import deciders_of, deputies_for
+
+    if not to_deciders:
+        send(code, request=request, recipients=[request.requester], actor=actor, step=step, **extra)
+        return
+    deciders = deciders_of(step, request)
+    send(code, request=request, recipients=deciders, actor=actor, step=step, **extra)
+    if code != AWAITING:
+        return
+    deputies = deputies_for(decider.pk for decider in deciders)
+    for decider in deciders:
+        deputy = deputies.get(decider.pk)
+        if deputy is not None and deputy.user_id != request.requester_id:
+            send(
+                DELEGATED,
+                request=request,
+                recipients=[deputy.user],
+                step=step,
+                principal=decider.full_name or decider.email,
+            )

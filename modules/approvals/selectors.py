@@ -58,6 +58,21 @@ def deputies_for(principal_user_ids) -> dict[int, Membership]:
     return {delegation.principal.user_id: delegation.deputy for delegation in delegations}
 
 
+def deciders_of(step: RequestStep, request: ApprovalRequest) -> list:
+    """The people who may decide ``step`` (not counting deputies), never the requester."""
+    if step is None:
+        return []
+    if step.approver_id is not None:
+        return [step.approver]
+    return [
+        grant.membership.user
+        for grant in RoleGrant.objects.filter(
+            role=step.decider_role, membership__status=Membership.Status.ACTIVE
+        ).select_related("membership__user")
+        if grant.membership.user_id != request.requester_id
+    ]
+
+
 def decider_q(user, prefix: str = "") -> Q:
     """Steps ``user`` may decide: theirs, their role's, or a principal's they stand in for."""
     roles = set(current_roles(user))

@@ -37,11 +37,11 @@ from modules.approvals.models import (
     StepStatus,
 )
 from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.selectors import can_decide, deputies_for, on_behalf_of
+from modules.approvals.selectors import can_decide, on_behalf_of
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
 from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
-from tenants.models import Membership, RoleGrant, Tenant, User
+from tenants.models import Tenant, User
 from tenants.roles import RoleCode
 
 
@@ -288,18 +288,6 @@ def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
 # -- entering a gate --------------------------------------------------------------
 
 
-def _deciders(step: RequestStep, request: ApprovalRequest) -> list[User]:
-    if step.approver_id is not None:
-        return [step.approver]
-    return [
-        grant.membership.user
-        for grant in RoleGrant.objects.filter(
-            role=step.decider_role, membership__status=Membership.Status.ACTIVE
-        ).select_related("membership__user")
-        if grant.membership.user_id != request.requester_id
-    ]
-
-
 def _enter(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
     now = now or timezone.now()
     step.status = StepStatus.CURRENT
@@ -310,19 +298,8 @@ def _enter(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
     step.decided_at = None
     step.decided_by = None
     step.save()
-    deciders = _deciders(step, request)
-    notices.send(notices.AWAITING, request=request, recipients=deciders, step=step)
-    deputies = deputies_for(decider.pk for decider in deciders)
-    for decider in deciders:
-        deputy = deputies.get(decider.pk)
-        if deputy is not None and deputy.user_id != request.requester_id:
-            notices.send(
-                notices.DELEGATED,
-                request=request,
-                recipients=[deputy.user],
-                step=step,
-                principal=_name(decider),
-            )
+    # Its deciders (and their deputies) hear of it from the worker, after commit.
+    notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
 
 
 def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
@@ -369,10 +346,10 @@ def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = 
         RequestFlow(request).complete()
         request.save()
         _log(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
-        notices.send(notices.COMPLETED, request=request, recipients=[request.requester])
+        notices.later(notices.COMPLETED, request=request)
         return
     _enter(first, request)
-    notices.send(notices.SUBMITTED, request=request, recipients=[request.requester], step=first)
+    notices.later(notices.SUBMITTED, request=request, step=first)
 
 
 @transaction.atomic
@@ -518,22 +495,14 @@ def request_decide(
         )
         if following is not None:
             _enter(following, request, now=now)
-            notices.send(
-                notices.APPROVED,
-                request=request,
-                recipients=[request.requester],
-                actor=user,
-                step=step,
-            )
+            notices.later(notices.APPROVED, request=request, actor=user, step=step)
             message = _("%(reference)s approved; it moves on to %(gate)s.") % {
                 "reference": request.reference,
                 "gate": following.name,
             }
         else:
             _log(request, GateAction.COMPLETED, step=step)
-            notices.send(
-                notices.COMPLETED, request=request, recipients=[request.requester], actor=user
-            )
+            notices.later(notices.COMPLETED, request=request, actor=user)
             message = _("%(reference)s approved; it is now complete.") % {
                 "reference": request.reference
             }
@@ -553,14 +522,7 @@ def request_decide(
             comment=comment,
             with_snapshot=True,
         )
-        notices.send(
-            notices.REJECTED,
-            request=request,
-            recipients=[request.requester],
-            actor=user,
-            step=step,
-            comment=comment,
-        )
+        notices.later(notices.REJECTED, request=request, actor=user, step=step, comment=comment)
         message = _("%(reference)s rejected.") % {"reference": request.reference}
 
     elif decision == Decision.RETURN:
@@ -602,14 +564,7 @@ def request_decide(
         if target is not None:
             target.refresh_from_db()
             _enter(target, request, now=now)
-        notices.send(
-            notices.RETURNED,
-            request=request,
-            recipients=[request.requester],
-            actor=user,
-            step=step,
-            comment=comment,
-        )
+        notices.later(notices.RETURNED, request=request, actor=user, step=step, comment=comment)
         message = _("%(reference)s returned to %(gate)s.") % {
             "reference": request.reference,
             "gate": to_gate,
@@ -657,13 +612,12 @@ def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequ
             % {"reference": request.reference, "status": request.get_status_display()}
         ) from None
     request.save()
-    deciders = []
     if step is not None:
-        deciders = _deciders(step, request)
         step.status = StepStatus.PENDING
         step.save()
+        # Whoever was deciding it hears that it is gone.
+        notices.later(notices.CANCELLED, request=request, actor=user, step=step, to_deciders=True)
     _log(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
-    notices.send(notices.CANCELLED, request=request, recipients=deciders, actor=user, step=step)
     _changed()
     return request
 
@@ -738,12 +692,7 @@ def sla_sweep(*, now=None) -> dict[str, int]:
                 step.reminded_at = now
                 step.save(update_fields=["reminded_at"])
                 _log(request, GateAction.REMINDED, step=step)
-                notices.send(
-                    notices.REMINDER,
-                    request=request,
-                    recipients=_deciders(step, request),
-                    step=step,
-                )
+                notices.later(notices.REMINDER, request=request, step=step, to_deciders=True)
                 counts["reminded"] += 1
                 continue
             sla = timedelta(hours=step.sla_hours or 0)
@@ -769,9 +718,7 @@ def sla_sweep(*, now=None) -> dict[str, int]:
                 to_gate=step.name,
                 comment=step.resolution_note,
             )
-            notices.send(
-                notices.ESCALATED, request=request, recipients=_deciders(step, request), step=step
-            )
+            notices.later(notices.ESCALATED, request=request, step=step, to_deciders=True)
             counts["escalated"] += 1
     if counts["escalated"]:
         _changed()
