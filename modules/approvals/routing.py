@@ -98,7 +98,9 @@ def condition_note(gate: GateDefinition, request: ApprovalRequest) -> str:
     return ""
 
 
-def _next_up(directory: Directory, employee: Employee | None, requester: User) -> User | None:
+def next_manager_up(
+    directory: Directory, employee: Employee | None, requester: User
+) -> User | None:
     """The nearest manager above ``employee`` who has a login and is not the requester."""
     seen: set[int] = set()
     current = directory.employee(employee.manager_id) if employee is not None else None
@@ -165,7 +167,7 @@ def resolve_gate(
         # Nobody decides their own request: the next person up, or the escalation target.
         target = directory.member_user(gate.escalate_to_id)
         if target is None or target.pk == requester.pk:
-            target = _next_up(directory, origin or requester_employee, requester)
+            target = next_manager_up(directory, origin or requester_employee, requester)
         if target is None:
             return Resolution(
                 applies=False,

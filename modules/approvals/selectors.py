@@ -11,7 +11,6 @@ from modules.approvals.models import (
     Delegation,
     GateAction,
     GateLog,
-    RequestStatus,
     RequestStep,
     StepStatus,
 )
@@ -184,7 +183,3 @@ def changes_since_last_decision(request: ApprovalRequest, user) -> list[tuple[st
 
 def steps_for_tracker(request: ApprovalRequest) -> list[RequestStep]:
     return list(request.steps.select_related("approver", "decided_by").order_by("position"))
-
-
-def requests_waiting_on(step_ids) -> QuerySet[ApprovalRequest]:
-    return ApprovalRequest.objects.filter(steps__pk__in=step_ids, status=RequestStatus.IN_REVIEW)

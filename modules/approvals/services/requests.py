@@ -1,111 +1,45 @@
-"""Every write to requests, routes and deputies.
-
-A decision locks the request's row (``select_for_update``; PostgreSQL waits,
-SQLite serialises writers anyway), re-reads the gate it stands at, checks the
-person may decide it, then moves the machine, the gates, the gate log and the
-history in one transaction. Whoever comes second reads the first decision and
-is told who made it; nothing of theirs is written.
-"""
+"""Requests: drafts, submitting, deciding, cancelling, comments and attachments."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from modules.approvals import notifications as notices
-from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount, snapshot
+from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
 from modules.approvals.models import (
     ApprovalRequest,
-    ApproverType,
     Attachment,
     Comment,
     GateAction,
-    GateLog,
     PurchaseLine,
     RequestKind,
     RequestStatus,
     RequestStep,
-    Route,
-    RouteGate,
     StepStatus,
 )
 from modules.approvals.routing import Directory, resolve_gate
 from modules.approvals.selectors import can_decide, on_behalf_of
+from modules.approvals.services.common import (
+    Decision,
+    RequestRefused,
+    current_gate,
+    enter_gate,
+    inboxes_changed,
+    lock_request,
+    log_event,
+    next_pending_gate,
+    person_name,
+)
+from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
-from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Tenant, User
-from tenants.roles import RoleCode
-
-
-class RequestRefused(Exception):
-    """A move that is not possible now; ``str()`` is the message for the person."""
-
-
-class Decision:
-    APPROVE = "approve"
-    REJECT = "reject"
-    RETURN = "return"
-
-
-# -- reading under lock ---------------------------------------------------------
-
-
-def _lock(request_id) -> ApprovalRequest:
-    # of=("self",) keeps the lock on the request row only (PostgreSQL refuses
-    # FOR UPDATE on the nullable side of an outer join).
-    return (
-        ApprovalRequest.objects.select_for_update(of=("self",))
-        .select_related("requester")
-        .get(pk=request_id)
-    )
-
-
-def _current(request: ApprovalRequest) -> RequestStep | None:
-    return request.steps.filter(status=StepStatus.CURRENT).first()
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.full_name or user.email
-
-
-def _log(
-    request,
-    action,
-    *,
-    step=None,
-    actor=None,
-    behalf=None,
-    to_gate="",
-    comment="",
-    with_snapshot=False,
-):
-    return GateLog.objects.create(
-        request=request,
-        step=step,
-        action=action,
-        from_gate=step.name if step is not None else "",
-        to_gate=to_gate,
-        actor=actor,
-        on_behalf_of_id=behalf,
-        comment=comment,
-        snapshot=snapshot(request) if with_snapshot else {},
-    )
-
-
-def _changed():
-    """Tell the company's open pages that inboxes changed (after commit)."""
-    publish_via_worker(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
-
 
 # -- drafts -----------------------------------------------------------------------
 
@@ -190,118 +124,6 @@ def check_complete(request: ApprovalRequest) -> None:
         raise ValidationError(errors)
 
 
-# -- routes -------------------------------------------------------------------------
-
-DEFAULT_CHAINS = {
-    # (gate name, approver type, role, only above)
-    RequestKind.PURCHASE: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.PAYMENT: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.VAS: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-    ],
-    RequestKind.ASSET: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
-    ],
-    RequestKind.SUBSCRIPTION: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-}
-
-
-@transaction.atomic
-def routes_ensure_defaults() -> None:
-    """Give every kind of request a route, the company's default chain, if it has none."""
-    existing = set(Route.objects.values_list("kind", flat=True))
-    if len(existing) < len(RequestKind.choices):
-        # Gate names are the company's data: write them in its own language.
-        with translation.override(require_current_tenant().default_language):
-            _make_default_routes(existing)
-
-
-def _make_default_routes(existing: set[str]) -> None:
-    for kind, label in RequestKind.choices:
-        if kind in existing:
-            continue
-        route = Route.objects.create(kind=kind, name=str(label))
-        for position, (name, approver_type, role, above) in enumerate(DEFAULT_CHAINS[kind]):
-            RouteGate.objects.create(
-                route=route,
-                position=position,
-                name=str(name),
-                approver_type=approver_type,
-                role=role,
-                min_amount=above,
-                sla_hours=48,
-            )
-
-
-def route_for(kind: str) -> Route:
-    route = Route.objects.filter(kind=kind).first()
-    if route is None:
-        routes_ensure_defaults()
-        route = Route.objects.get(kind=kind)
-    return route
-
-
-@dataclass
-class PreviewGate:
-    name: str
-    applies: bool
-    deciders: list[str]
-    note: str
-
-
-def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
-    """The gates this request would travel if submitted now, with who decides each."""
-    directory = Directory()
-    if request.status == RequestStatus.DRAFT:
-        gates = list(route_for(request.kind).gates.order_by("position", "pk"))
-    else:
-        gates = list(request.steps.order_by("position"))
-    preview = []
-    for gate in gates:
-        resolution = resolve_gate(gate, request, directory)
-        preview.append(
-            PreviewGate(
-                name=gate.name,
-                applies=resolution.applies,
-                deciders=[_name(user) for user in resolution.deciders],
-                note=resolution.note,
-            )
-        )
-    return preview
-
-
-# -- entering a gate --------------------------------------------------------------
-
-
-def _enter(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
-    now = now or timezone.now()
-    step.status = StepStatus.CURRENT
-    step.entered_at = now
-    step.due_at = now + timedelta(hours=step.sla_hours) if step.sla_hours else None
-    step.reminded_at = None
-    step.escalated_at = None
-    step.decided_at = None
-    step.decided_by = None
-    step.save()
-    # Its deciders (and their deputies) hear of it from the worker, after commit.
-    notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
-
-
 def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
     """Work out who decides each copied gate now (after submit or resubmit).
 
@@ -326,35 +148,26 @@ def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str
     return notes
 
 
-def _next_step(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
-    return (
-        request.steps.filter(status=StepStatus.PENDING, position__gt=after)
-        .select_related("approver")
-        .order_by("position")
-        .first()
-    )
-
-
 def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
     notes = _resolve_steps(request)
-    first = _next_step(request)
+    first = next_pending_gate(request)
     to_gate = first.name if first is not None else _("Completed")
-    _log(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
+    log_event(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
     for note_action, step, note in notes:
-        _log(request, note_action, step=step, comment=note)
+        log_event(request, note_action, step=step, comment=note)
     if first is None:
         RequestFlow(request).complete()
         request.save()
-        _log(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
+        log_event(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
         notices.later(notices.COMPLETED, request=request)
         return
-    _enter(first, request)
+    enter_gate(first, request)
     notices.later(notices.SUBMITTED, request=request, step=first)
 
 
 @transaction.atomic
 def request_submit(*, request_id, user: User) -> ApprovalRequest:
-    request = _lock(request_id)
+    request = lock_request(request_id)
     if request.requester_id != user.pk:
         raise RequestRefused(_("Only the requester can submit a request."))
     if request.status != RequestStatus.DRAFT:
@@ -376,13 +189,13 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
         ]
     )
     _start(request, user=user, action=GateAction.SUBMITTED)
-    _changed()
+    inboxes_changed()
     return request
 
 
 @transaction.atomic
 def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = _lock(request_id)
+    request = lock_request(request_id)
     if request.requester_id != user.pk:
         raise RequestRefused(_("Only the requester can resubmit a request."))
     try:
@@ -396,7 +209,7 @@ def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRe
     check_complete(request)
     request.save()
     _start(request, user=user, action=GateAction.RESUBMITTED, comment=comment)
-    _changed()
+    inboxes_changed()
     return request
 
 
@@ -417,7 +230,7 @@ def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
     return _(
         "Already decided: %(actor)s %(action)s %(reference)s at the %(gate)s gate on %(when)s."
     ) % {
-        "actor": _name(entry.actor),
+        "actor": person_name(entry.actor),
         "action": entry.get_action_display().lower(),
         "reference": request.reference,
         "gate": entry.from_gate or "—",
@@ -463,10 +276,10 @@ def request_decide(
     """
     comment = (comment or "").strip()
     try:
-        request = _lock(request_id)
+        request = lock_request(request_id)
     except ApprovalRequest.DoesNotExist:
         raise RequestRefused(_("This request does not exist.")) from None
-    step = _current(request)
+    step = current_gate(request)
     _check_decidable(request, step, user, step_id)
     if decision in (Decision.REJECT, Decision.RETURN) and not comment:
         raise RequestRefused(
@@ -477,13 +290,13 @@ def request_decide(
     flow = RequestFlow(request)
 
     if decision == Decision.APPROVE:
-        following = _next_step(request, after=step.position)
+        following = next_pending_gate(request, after=step.position)
         step.status = StepStatus.APPROVED
         step.decided_by, step.decided_at = user, now
         step.save()
         flow.approve(last_gate=following is None)
         request.save()
-        _log(
+        log_event(
             request,
             GateAction.APPROVED,
             step=step,
@@ -494,14 +307,14 @@ def request_decide(
             with_snapshot=True,
         )
         if following is not None:
-            _enter(following, request, now=now)
+            enter_gate(following, request, now=now)
             notices.later(notices.APPROVED, request=request, actor=user, step=step)
             message = _("%(reference)s approved; it moves on to %(gate)s.") % {
                 "reference": request.reference,
                 "gate": following.name,
             }
         else:
-            _log(request, GateAction.COMPLETED, step=step)
+            log_event(request, GateAction.COMPLETED, step=step)
             notices.later(notices.COMPLETED, request=request, actor=user)
             message = _("%(reference)s approved; it is now complete.") % {
                 "reference": request.reference
@@ -513,7 +326,7 @@ def request_decide(
         step.save()
         flow.reject()
         request.save()
-        _log(
+        log_event(
             request,
             GateAction.REJECTED,
             step=step,
@@ -551,7 +364,7 @@ def request_decide(
         for reopen in reopened:
             reopen.status = StepStatus.PENDING
             reopen.save(update_fields=["status"])
-        _log(
+        log_event(
             request,
             GateAction.RETURNED,
             step=step,
@@ -563,7 +376,7 @@ def request_decide(
         )
         if target is not None:
             target.refresh_from_db()
-            _enter(target, request, now=now)
+            enter_gate(target, request, now=now)
         notices.later(notices.RETURNED, request=request, actor=user, step=step, comment=comment)
         message = _("%(reference)s returned to %(gate)s.") % {
             "reference": request.reference,
@@ -572,7 +385,7 @@ def request_decide(
     else:
         raise RequestRefused(_("Unknown decision."))
 
-    _changed()
+    inboxes_changed()
     return Outcome(request=request, message=message)
 
 
@@ -600,10 +413,10 @@ def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
 
 @transaction.atomic
 def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = _lock(request_id)
+    request = lock_request(request_id)
     if request.requester_id != user.pk:
         raise RequestRefused(_("Only the requester can cancel a request."))
-    step = _current(request)
+    step = current_gate(request)
     try:
         RequestFlow(request).cancel()
     except TransitionNotAllowed:
@@ -617,8 +430,8 @@ def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequ
         step.save()
         # Whoever was deciding it hears that it is gone.
         notices.later(notices.CANCELLED, request=request, actor=user, step=step, to_deciders=True)
-    _log(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
-    _changed()
+    log_event(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+    inboxes_changed()
     return request
 
 
@@ -639,90 +452,6 @@ def attachment_add(*, request: ApprovalRequest, user: User, file, note: str = ""
     attachment.full_clean()
     attachment.save()
     return attachment
-
-
-# -- deadlines ----------------------------------------------------------------------------
-
-
-def _escalation_target(step: RequestStep, request: ApprovalRequest):
-    """(user, role) who takes over a late gate: the gate's target, else the approver's manager, else owners."""
-    from modules.approvals.routing import _next_up
-
-    directory = Directory()
-    target = directory.member_user(step.escalate_to_id)
-    if target is not None and target.pk not in (request.requester_id, step.approver_id):
-        return target, ""
-    if step.approver_id is not None:
-        from modules.employees.selectors import employee_for_user
-
-        above = _next_up(directory, employee_for_user(step.approver), request.requester)
-        if above is not None and above.pk != step.approver_id:
-            return above, ""
-    if step.decider_role != RoleCode.OWNER:
-        owners = [u for u in directory.holders(RoleCode.OWNER) if u.pk != request.requester_id]
-        if owners:
-            return None, RoleCode.OWNER
-    return None, ""
-
-
-def sla_sweep(*, now=None) -> dict[str, int]:
-    """Remind approvers of gates past their SLA; escalate those past twice their SLA.
-
-    Runs for the current tenant. Each gate is handled in its own transaction
-    with the request locked, so a decision made meanwhile wins.
-    """
-    now = now or timezone.now()
-    counts = {"reminded": 0, "escalated": 0}
-    late = list(
-        RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lte=now).values_list(
-            "pk", "request_id"
-        )
-    )
-    for step_id, request_id in late:
-        with transaction.atomic():
-            request = _lock(request_id)
-            step = (
-                request.steps.select_related("approver")
-                .filter(pk=step_id, status=StepStatus.CURRENT)
-                .first()
-            )
-            if step is None or request.status != RequestStatus.IN_REVIEW:
-                continue
-            if step.reminded_at is None:
-                step.reminded_at = now
-                step.save(update_fields=["reminded_at"])
-                _log(request, GateAction.REMINDED, step=step)
-                notices.later(notices.REMINDER, request=request, step=step, to_deciders=True)
-                counts["reminded"] += 1
-                continue
-            sla = timedelta(hours=step.sla_hours or 0)
-            if step.escalated_at is not None or now < step.due_at + sla:
-                continue
-            user, role = _escalation_target(step, request)
-            if user is None and not role:
-                continue
-            previous = (
-                _name(step.approver) if step.approver_id else str(RoleCode(step.decider_role).label)
-            )
-            step.approver, step.decider_role = user, role
-            step.escalated_at = now
-            step.due_at = now + sla
-            step.resolution_note = _("Escalated from %(previous)s after the SLA passed.") % {
-                "previous": previous
-            }
-            step.save()
-            _log(
-                request,
-                GateAction.ESCALATED,
-                step=step,
-                to_gate=step.name,
-                comment=step.resolution_note,
-            )
-            notices.later(notices.ESCALATED, request=request, step=step, to_deciders=True)
-            counts["escalated"] += 1
-    if counts["escalated"]:
-        _changed()
-    return counts
 
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024

@@ -1,0 +1,55 @@
+"""Every write to requests, routes and deputies (one module per concern).
+
+A decision locks the request's row (``select_for_update``; PostgreSQL waits,
+SQLite serialises writers anyway), re-reads the gate it stands at, checks the
+person may decide it, then moves the machine, the gates, the gate log and the
+history in one transaction. Whoever comes second reads the first decision and
+is told who made it; nothing of theirs is written.
+"""
+
+from modules.approvals.services.common import Decision, RequestRefused
+from modules.approvals.services.deadlines import sla_sweep
+from modules.approvals.services.requests import (
+    MAX_ATTACHMENT_BYTES,
+    Outcome,
+    attachment_add,
+    check_complete,
+    comment_add,
+    request_cancel,
+    request_create,
+    request_decide,
+    request_resubmit,
+    request_save,
+    request_submit,
+    requests_approve,
+)
+from modules.approvals.services.routes import (
+    DEFAULT_CHAINS,
+    PreviewGate,
+    route_for,
+    route_preview,
+    routes_ensure_defaults,
+)
+
+__all__ = [
+    "DEFAULT_CHAINS",
+    "MAX_ATTACHMENT_BYTES",
+    "Decision",
+    "Outcome",
+    "PreviewGate",
+    "RequestRefused",
+    "attachment_add",
+    "check_complete",
+    "comment_add",
+    "request_cancel",
+    "request_create",
+    "request_decide",
+    "request_resubmit",
+    "request_save",
+    "request_submit",
+    "requests_approve",
+    "route_for",
+    "route_preview",
+    "routes_ensure_defaults",
+    "sla_sweep",
+]

@@ -1,0 +1,130 @@
+"""What every request service shares: the row lock, the gate log, entering a gate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from modules.approvals import notifications as notices
+from modules.approvals.kinds import snapshot
+from modules.approvals.models import (
+    ApprovalRequest,
+    GateAction,
+    GateLog,
+    RequestStep,
+    StepStatus,
+)
+from modules.approvals.routing import Directory, resolve_gate
+from opsplatform.realtime.publish import publish_via_worker
+from opsplatform.tenancy.context import require_current_tenant
+from tenants.models import User
+
+
+class RequestRefused(Exception):
+    """A move that is not possible now; ``str()`` is the message for the person."""
+
+
+class Decision:
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+
+
+def lock_request(request_id) -> ApprovalRequest:
+    # of=("self",) keeps the lock on the request row only (PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join).
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("requester")
+        .get(pk=request_id)
+    )
+
+
+def current_gate(request: ApprovalRequest) -> RequestStep | None:
+    return request.steps.filter(status=StepStatus.CURRENT).first()
+
+
+def person_name(user: User | None) -> str:
+    if user is None:
+        return ""
+    return user.full_name or user.email
+
+
+def log_event(
+    request,
+    action,
+    *,
+    step=None,
+    actor=None,
+    behalf=None,
+    to_gate="",
+    comment="",
+    with_snapshot=False,
+):
+    return GateLog.objects.create(
+        request=request,
+        step=step,
+        action=action,
+        from_gate=step.name if step is not None else "",
+        to_gate=to_gate,
+        actor=actor,
+        on_behalf_of_id=behalf,
+        comment=comment,
+        snapshot=snapshot(request) if with_snapshot else {},
+    )
+
+
+def inboxes_changed():
+    """Tell the company's open pages that inboxes changed (after commit)."""
+    publish_via_worker(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
+
+
+# -- entering a gate --------------------------------------------------------------
+
+
+def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
+    now = now or timezone.now()
+    step.status = StepStatus.CURRENT
+    step.entered_at = now
+    step.due_at = now + timedelta(hours=step.sla_hours) if step.sla_hours else None
+    step.reminded_at = None
+    step.escalated_at = None
+    step.decided_at = None
+    step.decided_by = None
+    step.save()
+    # Its deciders (and their deputies) hear of it from the worker, after commit.
+    notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
+
+
+def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
+    """Work out who decides each copied gate now (after submit or resubmit).
+
+    Returns the log entries that explain a skipped or passed-on gate.
+    """
+    directory = Directory()
+    notes = []
+    for step in request.steps.order_by("position"):
+        resolution = resolve_gate(step, request, directory)
+        step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
+        step.approver = resolution.approver
+        step.decider_role = resolution.role
+        step.resolution_note = resolution.note
+        step.entered_at = step.due_at = step.decided_at = None
+        step.reminded_at = step.escalated_at = None
+        step.decided_by = None
+        step.save()
+        if not resolution.applies:
+            notes.append((GateAction.SKIPPED, step, resolution.note))
+        elif resolution.note:
+            notes.append((GateAction.REROUTED, step, resolution.note))
+    return notes
+
+
+def next_pending_gate(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
+    return (
+        request.steps.filter(status=StepStatus.PENDING, position__gt=after)
+        .select_related("approver")
+        .order_by("position")
+        .first()
+    )

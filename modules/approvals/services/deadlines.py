@@ -1,0 +1,107 @@
+"""Deadlines: remind approvers of late gates, then escalate them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from modules.approvals import notifications as notices
+from modules.approvals.models import (
+    ApprovalRequest,
+    GateAction,
+    RequestStatus,
+    RequestStep,
+    StepStatus,
+)
+from modules.approvals.routing import Directory, next_manager_up
+from modules.approvals.services.common import (
+    inboxes_changed,
+    lock_request,
+    log_event,
+    person_name,
+)
+from tenants.roles import RoleCode
+
+
+def _escalation_target(step: RequestStep, request: ApprovalRequest):
+    """(user, role) who takes over a late gate: the gate's target, else the approver's manager, else owners."""
+    directory = Directory()
+    target = directory.member_user(step.escalate_to_id)
+    if target is not None and target.pk not in (request.requester_id, step.approver_id):
+        return target, ""
+    if step.approver_id is not None:
+        from modules.employees.selectors import employee_for_user
+
+        above = next_manager_up(directory, employee_for_user(step.approver), request.requester)
+        if above is not None and above.pk != step.approver_id:
+            return above, ""
+    if step.decider_role != RoleCode.OWNER:
+        owners = [u for u in directory.holders(RoleCode.OWNER) if u.pk != request.requester_id]
+        if owners:
+            return None, RoleCode.OWNER
+    return None, ""
+
+
+def sla_sweep(*, now=None) -> dict[str, int]:
+    """Remind approvers of gates past their SLA; escalate those past twice their SLA.
+
+    Runs for the current tenant. Each gate is handled in its own transaction
+    with the request locked, so a decision made meanwhile wins.
+    """
+    now = now or timezone.now()
+    counts = {"reminded": 0, "escalated": 0}
+    late = list(
+        RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lte=now).values_list(
+            "pk", "request_id"
+        )
+    )
+    for step_id, request_id in late:
+        with transaction.atomic():
+            request = lock_request(request_id)
+            step = (
+                request.steps.select_related("approver")
+                .filter(pk=step_id, status=StepStatus.CURRENT)
+                .first()
+            )
+            if step is None or request.status != RequestStatus.IN_REVIEW:
+                continue
+            if step.reminded_at is None:
+                step.reminded_at = now
+                step.save(update_fields=["reminded_at"])
+                log_event(request, GateAction.REMINDED, step=step)
+                notices.later(notices.REMINDER, request=request, step=step, to_deciders=True)
+                counts["reminded"] += 1
+                continue
+            sla = timedelta(hours=step.sla_hours or 0)
+            if step.escalated_at is not None or now < step.due_at + sla:
+                continue
+            user, role = _escalation_target(step, request)
+            if user is None and not role:
+                continue
+            previous = (
+                person_name(step.approver)
+                if step.approver_id
+                else str(RoleCode(step.decider_role).label)
+            )
+            step.approver, step.decider_role = user, role
+            step.escalated_at = now
+            step.due_at = now + sla
+            step.resolution_note = _("Escalated from %(previous)s after the SLA passed.") % {
+                "previous": previous
+            }
+            step.save()
+            log_event(
+                request,
+                GateAction.ESCALATED,
+                step=step,
+                to_gate=step.name,
+                comment=step.resolution_note,
+            )
+            notices.later(notices.ESCALATED, request=request, step=step, to_deciders=True)
+            counts["escalated"] += 1
+    if counts["escalated"]:
+        inboxes_changed()
+    return counts
