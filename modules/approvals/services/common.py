@@ -10,12 +10,10 @@ from modules.approvals import notifications as notices
 from modules.approvals.kinds import snapshot
 from modules.approvals.models import (
     ApprovalRequest,
-    GateAction,
     GateLog,
     RequestStep,
     StepStatus,
 )
-from modules.approvals.routing import Directory, resolve_gate
 from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import User
@@ -95,30 +93,6 @@ def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None
     step.save()
     # Its deciders (and their deputies) hear of it from the worker, after commit.
     notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
-
-
-def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
-    """Work out who decides each copied gate now (after submit or resubmit).
-
-    Returns the log entries that explain a skipped or passed-on gate.
-    """
-    directory = Directory()
-    notes = []
-    for step in request.steps.order_by("position"):
-        resolution = resolve_gate(step, request, directory)
-        step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
-        step.approver = resolution.approver
-        step.decider_role = resolution.role
-        step.resolution_note = resolution.note
-        step.entered_at = step.due_at = step.decided_at = None
-        step.reminded_at = step.escalated_at = None
-        step.decided_by = None
-        step.save()
-        if not resolution.applies:
-            notes.append((GateAction.SKIPPED, step, resolution.note))
-        elif resolution.note:
-            notes.append((GateAction.REROUTED, step, resolution.note))
-    return notes
 
 
 def next_pending_gate(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
