@@ -187,9 +187,6 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     def get_inlines(self, request, obj):
         return [PurchaseLineInline] if self._kind(request, obj) == RequestKind.PURCHASE else []
 
-    def get_readonly_fields(self, request, obj=None):
-        return []
-
     def add_view(self, request, form_url="", extra_context=None):
         if not self._kind(request, None):
             return views.kind_chooser(request, self)
@@ -314,7 +311,6 @@ class RouteAdmin(TenantModelAdmin):
 class DelegationAdmin(TenantModelAdmin):
     list_display = ["principal", "deputy", "starts_on", "ends_on", "is_running", "note"]
     list_select_related = ["principal__user", "deputy__user"]
-    autocomplete_fields = []
 
     def get_fields(self, request, obj=None):
         if request.user.has_perm("approvals.manage_all_deputies"):

@@ -37,6 +37,7 @@ class Directory:
         self._employees: dict[int, Employee] = {}
         self._role_holders: dict[str, list[User]] | None = None
         self._members: dict[int, Membership] = {}
+        self._departments: dict[int, Department | None] = {}
 
     def employee(self, pk: int | None) -> Employee | None:
         if pk is None:
@@ -50,7 +51,11 @@ class Directory:
         return self._employees[pk]
 
     def department(self, pk: int | None) -> Department | None:
-        return Department.objects.filter(pk=pk).first() if pk else None
+        if pk is None:
+            return None
+        if pk not in self._departments:
+            self._departments[pk] = Department.objects.filter(pk=pk).first()
+        return self._departments[pk]
 
     def user_of(self, employee: Employee | None) -> User | None:
         membership = employee.membership if employee is not None else None

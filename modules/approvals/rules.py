@@ -56,8 +56,6 @@ rules.add_perm("approvals.change_approvalrequest", is_member & is_requester & is
 rules.add_perm("approvals.delete_approvalrequest", is_member & is_requester & is_draft)
 rules.add_perm("approvals.decide_request", is_member)
 
-rules.add_perm("approvals.view_inboxitem", is_member)
-
 for model in ("route", "routegate"):
     rules.add_perm(f"approvals.view_{model}", is_owner)
     rules.add_perm(f"approvals.add_{model}", is_owner)
@@ -71,12 +69,6 @@ rules.add_perm("approvals.change_delegation", is_member & (manages_deputies | is
 rules.add_perm("approvals.delete_delegation", is_member & (manages_deputies | is_own_delegation))
 rules.add_perm("approvals.manage_all_deputies", manages_deputies)
 
-for model in ("purchaseline", "attachment"):
-    rules.add_perm(f"approvals.view_{model}", is_member)
-    rules.add_perm(f"approvals.add_{model}", is_member)
-    rules.add_perm(f"approvals.change_{model}", is_member)
-    rules.add_perm(f"approvals.delete_{model}", is_member)
-rules.add_perm("approvals.view_comment", is_member)
-rules.add_perm("approvals.add_comment", is_member)
-rules.add_perm("approvals.view_gatelog", is_member)
-rules.add_perm("approvals.view_requeststep", is_member)
+# Line items are edited inline on the request (the inline asks the request's
+# change permission); reading them follows the request.
+rules.add_perm("approvals.view_purchaseline", is_member)

@@ -24,7 +24,6 @@ from modules.approvals.services.requests import (
     requests_approve,
 )
 from modules.approvals.services.routes import (
-    DEFAULT_CHAINS,
     PreviewGate,
     route_for,
     route_preview,
@@ -32,7 +31,6 @@ from modules.approvals.services.routes import (
 )
 
 __all__ = [
-    "DEFAULT_CHAINS",
     "MAX_ATTACHMENT_BYTES",
     "Decision",
     "Outcome",
