@@ -256,8 +256,10 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         from tenants.models import default_invitation_expiry
 
         invitation.expires_at = default_invitation_expiry()
+        # A new link; every older email's link stops working.
+        invitation.link_version += 1
         invitation._change_reason = _("Resent")
-        invitation.save(update_fields=["expires_at"])
+        invitation.save(update_fields=["expires_at", "link_version"])
     _send_invitation_after_commit(invitation)
     return invitation
 

@@ -23,7 +23,13 @@ from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.resolver import resolve_host
 from tenants import services
 from tenants.forms import AcceptInvitationForm
-from tenants.links import handoff_token, read_handoff_token, read_invitation_token, tenant_url
+from tenants.links import (
+    handoff_token,
+    invitation_link_is_current,
+    read_handoff_token,
+    read_invitation_token,
+    tenant_url,
+)
 from tenants.models import Invitation, Membership, User
 from tenants.selectors import active_memberships_for
 
@@ -33,7 +39,8 @@ HANDOFF_PENDING_KEY = "tenants:handoff_pending"
 HANDOFF_CONFIRM_SECONDS = 300
 
 
-def _invitation_from_token(request, token: str) -> Invitation:
+def _invitation_from_token(request, token: str) -> tuple[Invitation, bool]:
+    """The invitation a link names, and whether the link is its newest (404 if neither)."""
     try:
         payload = read_invitation_token(token)
     except signing.BadSignature as error:
@@ -44,19 +51,20 @@ def _invitation_from_token(request, token: str) -> Invitation:
     invitation = Invitation.objects.filter(pk=payload.get("i")).first()
     if invitation is None:
         raise Http404
-    return invitation
+    return invitation, invitation_link_is_current(invitation, payload)
 
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
-    invitation = _invitation_from_token(request, token)
+    invitation, current = _invitation_from_token(request, token)
     signed_in = request.user if request.user.is_authenticated else None
     account = User.objects.filter(email__iexact=invitation.email).first()
     new_account = account is None or not account.has_usable_password()
     context = {"invitation": invitation, "tenant": request.tenant, "new_account": new_account}
 
-    if invitation.status != Invitation.Status.PENDING:
+    if invitation.status != Invitation.Status.PENDING or not current:
         context["closed"] = True
+        context["superseded"] = not current
         return render(request, "tenants/invitation_accept.html", context, status=410)
 
     same_person = signed_in is not None and signed_in.email.lower() == invitation.email.lower()
