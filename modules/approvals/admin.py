@@ -350,7 +350,10 @@ class DelegationAdmin(TenantModelAdmin):
 
             def clean(self):
                 data = super().clean()
-                principal = data.get("principal") or self.instance.principal
+                # principal_id, not .principal: an empty "approver" leaves none to read.
+                principal = data.get("principal") or (
+                    self.instance.principal if self.instance.principal_id else None
+                )
                 if principal is not None and data.get("deputy") == principal:
                     self.add_error("deputy", _("A person cannot be their own deputy."))
                 return data

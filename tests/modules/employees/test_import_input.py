@@ -86,9 +86,9 @@ def test_an_unforeseen_error_in_a_row_is_logged_and_reported_plainly(acme, monke
 
 def test_a_failed_import_job_shows_a_sentence_not_the_exception(
     tenant_a,
-    hr_client,
+    hr_client,  # noqa: F811
     monkeypatch,
-    caplog,  # noqa: F811
+    caplog,
 ):
     job_id = job_id_of(upload(hr_client, GOOD_FILE))
 
