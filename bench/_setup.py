@@ -60,8 +60,22 @@ def _connect_as_app_role() -> None:
         connections[alias].settings_dict["PASSWORD"] = ""
     # Child processes (the approvers of bench/approvals.py) connect the same way.
     url = os.environ["DATABASE_URL"]
+    os.environ["BENCH_OWNER_URL"] = url
     scheme, rest = url.split("://", 1)
     os.environ["DATABASE_URL"] = f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[-1]}"
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics, as autovacuum would keep them. ANALYZE is the
+    owner's to run (the application's role is skipped with a warning)."""
+    url = os.environ.get("BENCH_OWNER_URL") or os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f'ANALYZE "{table}"')
 
 
 def fresh_tenant(prefix: str):
