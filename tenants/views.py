@@ -31,7 +31,7 @@ from tenants.links import (
     tenant_url,
 )
 from tenants.models import Invitation, Membership, User
-from tenants.selectors import active_memberships_for
+from tenants.selectors import workspaces_for
 
 AUTH_BACKEND = "opsplatform.auth.EmailBackend"
 HANDOFF_PENDING_KEY = "tenants:handoff_pending"
@@ -110,18 +110,18 @@ def tenant_switch(request, slug: str):
     The token goes to the other host in the body of an auto-submitted POST,
     never in a URL (where history, logs and Referer headers would keep it).
     """
-    target = active_memberships_for(user=request.user).filter(tenant__slug=slug).first()
+    target = next((t for t in workspaces_for(user=request.user) if t.slug == slug), None)
     if target is None:
         raise Http404
     nonce = secrets.token_urlsafe(16)
-    token = handoff_token(user_id=request.user.pk, tenant_id=target.tenant_id, nonce=nonce)
+    token = handoff_token(user_id=request.user.pk, tenant_id=target.pk, nonce=nonce)
     response = render(
         request,
         "tenants/handoff_post.html",
         {
-            "action": tenant_url(target.tenant, reverse("tenant-handoff")),
+            "action": tenant_url(target, reverse("tenant-handoff")),
             "token": token,
-            "target": target.tenant,
+            "target": target,
         },
     )
     # The hand-off trusts a POST whose Origin is one of our hosts; the
