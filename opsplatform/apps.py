@@ -10,8 +10,15 @@ class OpsPlatformConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from opsplatform.accounts import (
+            audit,
+            sessions,  # noqa: F401 - connects its receiver
+            throttle,
+        )
         from opsplatform.tenancy import checks  # noqa: F401
         from opsplatform.tenancy.rls import after_migrate
 
         # Once per migrate run, after every app's tables exist.
         post_migrate.connect(after_migrate, dispatch_uid="opsplatform.rls")
+        throttle._connect_strikes()
+        audit.connect()

@@ -410,3 +410,29 @@ class UserAdmin(LandlordModelAdmin):
     ordering = ["email"]
     inlines = [MembershipLandlordInline]
     readonly_fields = ["last_login", "date_joined"]
+
+    # Only a superuser hands out (or takes away) superuser: staff with change_user
+    # must not be able to raise themselves. The field is dropped from the form
+    # for them, so a forged POST value is simply ignored; and they cannot edit a
+    # superuser's account at all (changing its email would be a takeover).
+    # Groups and permissions are not on this form, for the same reason.
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not request.user.is_superuser:
+            fields = [f for f in fields if f != "is_superuser"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["exclude"] = [*(kwargs.get("exclude") or []), "is_superuser"]
+        return super().get_form(request, obj, change, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

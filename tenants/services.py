@@ -80,6 +80,26 @@ def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) 
 
 
 @transaction.atomic
+def tenant_set_two_factor_requirement(
+    *, tenant: Tenant, required: bool, by: User | None = None
+) -> Tenant:
+    """An owner's rule: every member of this company signs in with a second factor."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.require_two_factor == required:
+        return tenant
+    tenant.require_two_factor = required
+    tenant._change_reason = (
+        _("Two-factor authentication required")
+        if required
+        else _("Two-factor authentication optional")
+    )
+    if by is not None:
+        tenant._history_user = by
+    tenant.save(update_fields=["require_two_factor"])
+    return tenant
+
+
+@transaction.atomic
 def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if tenant.status == Tenant.Status.ACTIVE:
