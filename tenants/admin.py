@@ -377,23 +377,6 @@ class DomainAdmin(LandlordModelAdmin):
     autocomplete_fields = ["tenant"]
 
 
-class MembershipLandlordInline(TabularInline):
-    """A person's companies, read-only: roles are changed by each company's owners."""
-
-    model = Membership
-    fk_name = "user"
-    extra = 0
-    can_delete = False
-    fields = ["tenant", "status", "joined_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return Membership.all_tenants.select_related("tenant").filter(user__isnull=False)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class UserLandlordForm(forms.ModelForm):
     class Meta:
         model = User
@@ -408,24 +391,32 @@ class UserAdmin(LandlordModelAdmin):
     list_filter = ["is_staff", "is_active"]
     search_fields = ["email", "full_name"]
     ordering = ["email"]
-    inlines = [MembershipLandlordInline]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "companies"]
+
+    # A person's companies, read-only (roles are changed by each company's
+    # owners). A read-only field, not an inline: an inline formset builds its
+    # forms through Membership's tenant manager, which has no tenant here.
+    @display(description=_("companies"))
+    def companies(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        rows = (
+            Membership.all_tenants.filter(user=obj)
+            .select_related("tenant")
+            .order_by("tenant__name")
+        )
+        return ", ".join(f"{m.tenant.name} ({m.get_status_display()})" for m in rows) or "-"
 
     # Only a superuser hands out (or takes away) superuser: staff with change_user
-    # must not be able to raise themselves. The field is dropped from the form
-    # for them, so a forged POST value is simply ignored; and they cannot edit a
-    # superuser's account at all (changing its email would be a takeover).
+    # must not be able to raise themselves. For them the flag is read-only, so it
+    # is not a form field and a forged POST value is ignored; and they cannot
+    # edit a superuser's account at all (changing its email would be a takeover).
     # Groups and permissions are not on this form, for the same reason.
-    def get_fields(self, request, obj=None):
-        fields = list(super().get_fields(request, obj))
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            fields = [f for f in fields if f != "is_superuser"]
+            fields.append("is_superuser")
         return fields
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if not request.user.is_superuser:
-            kwargs["exclude"] = [*(kwargs.get("exclude") or []), "is_superuser"]
-        return super().get_form(request, obj, change, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

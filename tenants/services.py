@@ -167,12 +167,18 @@ def membership_set_roles(
         _check_may_grant(tenant=tenant, by=by, roles=changed, as_platform=as_platform)
         if RoleCode.OWNER in current and RoleCode.OWNER not in codes:
             _refuse_last_owner(membership)
+        # Who granted is named on the row itself, not left to the request
+        # middleware: a grant made outside a request must still say who made it.
         for grant in membership.role_grants.filter(role__in=current - set(codes)):
             grant._change_reason = _("Role removed")
+            if by is not None:
+                grant._history_user = by
             grant.delete()
         for code in sorted(set(codes) - current):
             grant = RoleGrant(membership=membership, role=code)
             grant._change_reason = _("Role granted")
+            if by is not None:
+                grant._history_user = by
             grant.save()
     from opsplatform.permissions import forget_membership
 

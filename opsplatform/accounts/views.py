@@ -65,11 +65,15 @@ def verify(request, site):
         if throttle.is_locked(request, _otp_throttle_name(user)):
             return throttle.lockout_response(request)
         if form.is_valid():
-            device = _match(user, form.cleaned_data["otp_token"])
+            device, waiting = _match(user, form.cleaned_data["otp_token"])
             if device is not None:
                 otp_login(request, device)
                 return HttpResponseRedirect(_next_url(request))
-            form.add_error("otp_token", _("This code is not valid. Try the current one."))
+            if waiting:
+                # django-otp's own per-device pause after a wrong code (seconds, doubling).
+                form.add_error("otp_token", _("Wait a few seconds before trying another code."))
+            else:
+                form.add_error("otp_token", _("This code is not valid. Try the current one."))
             throttle.record_failure(request, _otp_throttle_name(user))
     return render(
         request,
@@ -81,11 +85,14 @@ def verify(request, site):
 def _match(user, token: str):
     # Authenticator first, then recovery codes; rows locked so that one code
     # cannot be used twice by two requests at once.
+    waiting = False
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
-            if device.verify_is_allowed()[0] and device.verify_token(token):
-                return device
-    return None
+            if not device.verify_is_allowed()[0]:
+                waiting = True
+            elif device.verify_token(token):
+                return device, False
+    return None, waiting
 
 
 def _qr_svg(device: TOTPDevice) -> str:
