@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime, timedelta
 
+from axes.handlers.cache import AxesCacheHandler
+from axes.helpers import get_client_cache_keys
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import caches
@@ -28,6 +30,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 STRIKE_WINDOW_SECONDS = 24 * 3600
+
+
+class CacheHandler(AxesCacheHandler):
+    """axes's cache handler, with the end of each count also kept as a timestamp.
+
+    Cache expiry runs on the cache server's clock (Redis's, in production);
+    the timestamp runs on the application's, so a lock ends exactly when the
+    message said it would, on every cache backend (and tests can move time)."""
+
+    def _stale(self, request, credentials) -> list[str]:
+        keys = get_client_cache_keys(request, credentials)
+        ends = self.cache.get_many([f"{key}:ends" for key in keys])
+        now = timezone.now().timestamp()
+        stale = [key for key in keys if ends.get(f"{key}:ends", now + 1) <= now]
+        if stale:
+            self.cache.delete_many(stale + [f"{key}:ends" for key in stale])
+        return stale
+
+    def get_failures(self, request, credentials=None) -> int:
+        self._stale(request, credentials)
+        return super().get_failures(request, credentials)
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        if request is not None:
+            self._stale(request, credentials)
+        super().user_login_failed(sender, credentials, request=request, **kwargs)
+        # None: axes did not count this attempt (made during a lockout).
+        if request is not None and getattr(request, "axes_failures_since_start", None):
+            delta = cool_off(request)
+            ends = (timezone.now() + delta).timestamp()
+            timeout = int(delta.total_seconds()) + 60
+            self.cache.set_many(
+                {f"{key}:ends": ends for key in get_client_cache_keys(request, credentials)},
+                timeout,
+            )
 
 
 def _cache():
@@ -122,7 +159,8 @@ def _connect_strikes() -> None:
 
 def locked_until(request):
     """When the lock on this account or address ends, as announced."""
-    stamps = [stamp for stamp in _cache().get_many(_until_keys(request)).values() if stamp]
+    now = timezone.now().timestamp()
+    stamps = [s for s in _cache().get_many(_until_keys(request)).values() if s and s > now]
     if stamps:
         return datetime.fromtimestamp(max(stamps), tz=UTC)
     return timezone.now() + cool_off(request)

@@ -30,6 +30,9 @@ OPEN_PREFIXES = (
 )
 
 
+NO_DEVICE_SEEN = "_two_factor_no_device"
+
+
 def has_device(user) -> bool:
     """A confirmed authenticator (or recovery codes left from one)."""
     return next(devices_for_user(user, confirmed=True), None) is not None
@@ -59,9 +62,18 @@ class TwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PREFIXES)
         ):
-            if has_device(user):
-                return HttpResponseRedirect(_with_next(reverse("admin:two_factor_verify"), request))
-            if is_required(request, user):
-                messages.info(request, _("Set up two-factor authentication to continue."))
-                return HttpResponseRedirect(_with_next(reverse("admin:two_factor_setup"), request))
+            required = is_required(request, user)
+            # Someone without a device and under no rule is looked up once per
+            # session, not on every page.
+            if required or request.session.get(NO_DEVICE_SEEN) != user.pk:
+                if has_device(user):
+                    return HttpResponseRedirect(
+                        _with_next(reverse("admin:two_factor_verify"), request)
+                    )
+                if required:
+                    messages.info(request, _("Set up two-factor authentication to continue."))
+                    return HttpResponseRedirect(
+                        _with_next(reverse("admin:two_factor_setup"), request)
+                    )
+                request.session[NO_DEVICE_SEEN] = user.pk
         return self.get_response(request)

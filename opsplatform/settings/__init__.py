@@ -198,10 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # -- login throttling (django-axes; opsplatform.accounts.throttle says why the cache) --
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_HANDLER = "opsplatform.accounts.throttle.CacheHandler"
 # Without Redis the counts live in one process's memory: right for one
 # development server, wrong for several workers (production requires Redis).
-SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]
 AXES_CACHE = "axes"
 AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_MINUTES = int(env("LOGIN_COOLOFF_MINUTES", "15"))
