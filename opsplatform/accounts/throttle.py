@@ -79,6 +79,9 @@ def username_of(request, credentials: dict | None = None) -> str | None:
     """AXES_USERNAME_CALLABLE: the account an attempt is for, however the form names it."""
     if credentials and credentials.get("username"):
         return normalise(credentials["username"])
+    if isinstance(getattr(request, "username", None), str):
+        # An AccessAttempt, as axes's reset commands pass.
+        return normalise(request.username)
     explicit = getattr(request, "throttle_username", None)
     if explicit:
         return normalise(explicit)
@@ -180,10 +183,17 @@ def lockout_message(request) -> str:
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: a page in the product's style, 429, saying when to retry."""
+    from opsplatform.admin.sites import landlord_site, tenant_site
+
+    site = tenant_site if getattr(request, "tenant", None) is not None else landlord_site
     return render(
         request,
         "accounts/locked_out.html",
-        {"message": lockout_message(request), "title": _("Signing in is paused")},
+        {
+            **site.each_context(request),
+            "message": lockout_message(request),
+            "title": _("Signing in is paused"),
+        },
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
 

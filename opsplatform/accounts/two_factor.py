@@ -13,10 +13,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 # Paths an unverified person may still open; everything else waits for the code.
@@ -71,7 +69,6 @@ class TwoFactorMiddleware:
                         _with_next(reverse("admin:two_factor_verify"), request)
                     )
                 if required:
-                    messages.info(request, _("Set up two-factor authentication to continue."))
                     return HttpResponseRedirect(
                         _with_next(reverse("admin:two_factor_setup"), request)
                     )

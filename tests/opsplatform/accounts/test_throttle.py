@@ -184,3 +184,13 @@ def test_behind_a_proxy_only_the_hop_it_added_counts(tenant_a, owner_a, client_f
     )
     assert locked.status_code == 429
     assert other.status_code == 302
+
+
+def test_staff_can_lift_a_lockout_by_hand(tenant_a, owner_a, client_for):
+    from django.core.management import call_command
+
+    client = client_for(tenant_a)
+    _fail(client, owner_a.email)
+    call_command("axes_reset_username", owner_a.email)
+    call_command("axes_reset_ip", "127.0.0.1")
+    assert _login(client, owner_a.email, PASSWORD).status_code == 302
