@@ -8,6 +8,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -18,7 +21,7 @@ from tenants import services
 from tenants.forms import RolesField
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import RoleCode
-from tenants.selectors import tenants_with_counts
+from tenants.selectors import memberships_of_user, tenants_with_counts
 
 
 def _report(request, error: ValidationError) -> None:
@@ -393,19 +396,25 @@ class UserAdmin(LandlordModelAdmin):
     ordering = ["email"]
     readonly_fields = ["last_login", "date_joined", "companies"]
 
-    # A person's companies, read-only (roles are changed by each company's
-    # owners). A read-only field, not an inline: an inline formset builds its
-    # forms through Membership's tenant manager, which has no tenant here.
     @display(description=_("companies"))
     def companies(self, obj):
-        if obj is None or obj.pk is None:
-            return "-"
-        rows = (
-            Membership.all_tenants.filter(user=obj)
-            .select_related("tenant")
-            .order_by("tenant__name")
+        """A person's companies, read-only: roles are changed by each company's owners."""
+        memberships = memberships_of_user(user=obj)
+        names = Tenant.objects.in_bulk({m.tenant_id for m in memberships})
+        rows = sorted(
+            (str(names[m.tenant_id]), m.get_status_display(), m.joined_at) for m in memberships
         )
-        return ", ".join(f"{m.tenant.name} ({m.get_status_display()})" for m in rows) or "-"
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({}, {})",
+                (
+                    (name, status, date_format(joined, "DATE_FORMAT"))
+                    for name, status, joined in rows
+                ),
+            )
+            or "-"
+        )
 
     # Only a superuser hands out (or takes away) superuser: staff with change_user
     # must not be able to raise themselves. For them the flag is read-only, so it
