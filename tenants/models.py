@@ -71,7 +71,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
-    history = AuditedHistoricalRecords(excluded_fields=["password", "last_login"])
+    # The hash is never copied; opsplatform.accounts.audit writes "Password changed"
+    # instead. Groups and permissions are snapshotted with each row.
+    history = AuditedHistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -150,6 +154,11 @@ class Tenant(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
     suspended_reason = models.CharField(_("suspension reason"), max_length=255, blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Set by the company's owners: every member signs in with a one-time code."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = AuditedHistoricalRecords()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opsplatform.accounts import throttle
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.resolver import resolve_host
 from tenants import services
@@ -71,6 +72,14 @@ def invitation_accept(request, token: str):
     form = AcceptInvitationForm(request.POST or None, new_account=new_account)
     if same_person and request.method == "POST":
         form = None
+    # An existing account proves itself with its password here: throttled like the login form.
+    checks_password = not new_account and not same_person
+    if (
+        request.method == "POST"
+        and checks_password
+        and throttle.is_locked(request, invitation.email)
+    ):
+        return throttle.lockout_response(request)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(
@@ -80,6 +89,8 @@ def invitation_accept(request, token: str):
                 user=signed_in if same_person else None,
             )
         except ValidationError as error:
+            if checks_password and "password" in getattr(error, "error_dict", {}):
+                throttle.record_failure(request, invitation.email)
             if form is None:
                 form = AcceptInvitationForm(new_account=new_account)
             _attach(form, error)

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "channels",
     "anymail",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "opsplatform",
     "opsplatform.notifications",
     "tenants",
@@ -80,11 +84,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "opsplatform.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: each tells the person why they were signed out or sent on.
+    "opsplatform.accounts.sessions.SessionTimeoutMiddleware",
+    "opsplatform.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a lockout seen during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Tenant hosts use the tenant URLconf; the middleware switches root hosts to the landlord one.
@@ -151,7 +161,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops"),
-        }
+        },
+        # Login throttling: no tenant in the key, so every host counts the same failures.
+        "axes": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops") + ":axes",
+        },
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -170,7 +186,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
-        }
+        },
+        "axes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "axes"},
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     HUEY = {
@@ -183,7 +200,10 @@ else:
 AUTH_USER_MODEL = "tenants.User"
 # The email backend first: it is the one that logs people in (and the one a
 # session names); rules then answers the role questions.
+# axes's standalone backend goes first: it only refuses a locked-out attempt and
+# logs no one in, so sessions still name the email backend.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "opsplatform.auth.EmailBackend",
     "rules.permissions.ObjectPermissionBackend",
 ]
@@ -194,6 +214,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# -- login throttling (django-axes; opsplatform.accounts.throttle says why the cache) --
+AXES_HANDLER = "opsplatform.accounts.throttle.CacheHandler"
+# Without Redis the counts live in one process's memory: right for one
+# development server, wrong for several workers (production requires Redis).
+AXES_CACHE = "axes"
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(env("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_MAX_MINUTES = int(env("LOGIN_COOLOFF_MAX_MINUTES", str(24 * 60)))
+AXES_COOLOFF_TIME = "opsplatform.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = "opsplatform.accounts.throttle.lockout_parameters"
+AXES_USERNAME_CALLABLE = "opsplatform.accounts.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "opsplatform.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Retrying during a lockout does not move its end: the time we announce stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+# Behind a proxy, how many proxies append to X-Forwarded-For (0: the socket's REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "opsplatform.accounts.throttle.client_ip"
+
+# -- two-factor (django-otp TOTP; docs/security-auth.md) --
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "Ops Platform")
+# Platform staff cannot reach the landlord admin without a confirmed device.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
+
+# -- sessions: idle timeout and absolute lifetime (opsplatform.accounts.sessions) --
+SESSION_IDLE_TIMEOUT_SECONDS = int(env("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_LIFETIME_SECONDS = int(env("SESSION_ABSOLUTE_LIFETIME_SECONDS", str(12 * 3600)))
+# The idle clock is written at most this often, so a busy page does not save the session each time.
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_SECONDS
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(3 * 3600)))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
