@@ -204,7 +204,9 @@ if env("AWS_STORAGE_BUCKET_NAME"):
             "region_name": env("AWS_S3_REGION_NAME") or None,
             "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
             "default_acl": None,
+            # Downloads are redirects to links signed for PRIVATE_FILES_URL_EXPIRY seconds.
             "querystring_auth": True,
+            "signature_version": "s3v4",
             "file_overwrite": False,
         },
     }
