@@ -54,7 +54,12 @@ def file_response(field_file) -> HttpResponse:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = settings.PRIVATE_FILES_ACCEL_PREFIX + quote(field_file.name)
     else:
-        response = FileResponse(storage.open(field_file.name, "rb"), content_type=content_type)
+        try:
+            handle = storage.open(field_file.name, "rb")
+        except FileNotFoundError:
+            # The row names a file that is gone: as missing as any other refusal.
+            raise Http404 from None
+        response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP

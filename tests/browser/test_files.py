@@ -33,7 +33,9 @@ POLYGLOT = b"%PDF-1.4\n<html><body>" + SCRIPT + b"</body></html>\n%%EOF\n"
 
 
 def attach(page, name: str, content: bytes, mime: str = "application/pdf"):
-    page.set_input_files("input[name=file]", files=[{"name": name, "mimeType": mime, "buffer": content}])
+    page.set_input_files(
+        "input[name=file]", files=[{"name": name, "mimeType": mime, "buffer": content}]
+    )
     with page.expect_navigation():
         page.get_by_role("button", name="Attach").click()
 
