@@ -10,6 +10,7 @@ class OpsPlatformConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from opsplatform.files import checks as file_checks  # noqa: F401
         from opsplatform.tenancy import checks  # noqa: F401
         from opsplatform.tenancy.rls import after_migrate
 
