@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.urls import path
 
 from opsplatform.admin import tenant_site
@@ -64,7 +64,9 @@ def leaky_file(request, app_label, model_name, pk, field_name):
     """Finds the row by id alone, checks nobody and serves inline: the mistakes
     the crawler exists to catch."""
     model = apps.get_model(app_label, model_name)
-    row = model._base_manager.get(pk=pk)
+    row = model._base_manager.filter(pk=pk).first()
+    if row is None:  # row-level security (PostgreSQL) still hides another tenant's rows
+        raise Http404
     return FileResponse(getattr(row, field_name).open("rb"))
 
 
