@@ -23,6 +23,7 @@ import secrets
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile, ImageFieldFile
@@ -94,8 +95,6 @@ class PrivateFieldFileMixin:
         meta = instance._meta
         # The tenant URLconf, also when rendered from the landlord host: the file
         # lives in a workspace and only its host serves it.
-        from django.conf import settings
-
         return reverse(
             "private-file",
             args=[meta.app_label, meta.model_name, instance.pk, self.field.name],

@@ -27,6 +27,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.urls import Resolver404, resolve
 
 _FORMSET_PART = re.compile(r"^(?P<prefix>.+)-(?:\d+|__prefix__)-(?P<name>[^-]+)$")
 
@@ -83,7 +84,11 @@ def upload_fields_for(request) -> dict[str, object]:
     """Multipart names (``file``, ``documents:file``) mapped to their private field."""
     match = getattr(request, "resolver_match", None)
     if match is None:
-        return {}
+        # Something read the body before URL resolution (a middleware): resolve it here.
+        try:
+            match = resolve(request.path_info, urlconf=getattr(request, "urlconf", None))
+        except Resolver404:
+            return {}
     func = match.func
     found = _declared(func)
     model_admin = getattr(func, "model_admin", None)
@@ -104,13 +109,12 @@ def limit_for(request, part_name: str) -> int:
 
 
 class PrivateUploadHandler(FileUploadHandler):
-    def new_file(self, field_name, file_name, content_type, content_length, charset=None, *a, **k):
-        super().new_file(field_name, file_name, content_type, content_length, charset, *a, **k)
-        self.limit = (
-            limit_for(self.request, field_name)
-            if self.request is not None
-            else (settings.FILE_UPLOAD_MAX_BYTES)
-        )
+    def new_file(self, field_name, *args, **kwargs):
+        super().new_file(field_name, *args, **kwargs)
+        if self.request is None:
+            self.limit = settings.FILE_UPLOAD_MAX_BYTES
+        else:
+            self.limit = limit_for(self.request, field_name)
         self.received = 0
 
     def receive_data_chunk(self, raw_data, start):

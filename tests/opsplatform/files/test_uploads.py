@@ -155,3 +155,9 @@ def test_the_handler_drops_every_chunk_past_the_limit():
     oversized = handler.file_complete(16)
     assert isinstance(oversized, OversizedUpload)
     assert oversized.limit == 10 and oversized.read() == b""
+
+
+def test_a_body_read_before_url_resolution_still_gets_its_fields_limit(acme):
+    path = reverse("admin:approvals_request_attach", args=[acme.request.pk])
+    request = RequestFactory().post(path)  # no resolver_match yet
+    assert limit_for(request, "file") == Attachment._meta.get_field("file").max_size
