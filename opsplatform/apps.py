@@ -16,6 +16,7 @@ class OpsPlatformConfig(AppConfig):
             sessions,  # noqa: F401 - connects its receiver
             throttle,
         )
+        from opsplatform.files import checks as file_checks  # noqa: F401
         from opsplatform.tenancy import checks  # noqa: F401
         from opsplatform.tenancy.guard import check_restricted_role
         from opsplatform.tenancy.rls import after_migrate

@@ -265,6 +265,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# User files live in private storage: S3 when a bucket is configured, else MEDIA_ROOT,
+# which no URL maps (docs/files.md). They are served only by the private-file view.
+if env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "default_acl": None,
+            # Downloads are redirects to links signed for PRIVATE_FILES_URL_EXPIRY seconds.
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+# nginx: an `internal` location that maps this prefix onto MEDIA_ROOT (X-Accel-Redirect).
+PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", "")
+# How long a signed S3 download link lives.
+PRIVATE_FILES_URL_EXPIRY = int(env("PRIVATE_FILES_URL_EXPIRY", "60"))
+# Uploads: each private field has its own limit, counted while the upload streams;
+# a file for any other form field gets FILE_UPLOAD_MAX_BYTES; a whole request body
+# past REQUEST_BODY_MAX_BYTES is refused with 413 at the ASGI edge.
+FILE_UPLOAD_HANDLERS = [
+    "opsplatform.files.uploads.PrivateUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_BYTES = int(env("FILE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(60 * 1024 * 1024)))
 
 # Email: console in development, Amazon SES through anymail when configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ops Platform <no-reply@opsplatform.localhost>")

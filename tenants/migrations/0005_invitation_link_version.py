@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0003_user_history_groups_permissions'),
+        ('tenants', '0004_private_files'),
     ]
 
     operations = [
