@@ -49,7 +49,11 @@ def watched(page):
         return console + page.evaluate("window.__cspViolations || []")
 
     page.violations = violations
-    return page
+    yield page
+    # Let the page's last requests (the bell's fetch, the inbox count) finish
+    # before the live server's database is flushed under them.
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
 
 
 def _pages(chain, request_pk, employee_pk) -> list[str]:
