@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tenants.models import Tenant, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, verify_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,7 @@ def test_the_confirmation_post_suspends(tenant_a, platform_admin, client_for):
 def test_the_confirmation_post_needs_the_csrf_token(tenant_a, platform_admin):
     client = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
     client.force_login(platform_admin)
+    verify_second_factor(client, platform_admin)
 
     response = client.post(suspend_url(tenant_a))
 
