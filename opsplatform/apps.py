@@ -10,8 +10,11 @@ class OpsPlatformConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from opsplatform import audit_chain
         from opsplatform.tenancy import checks  # noqa: F401
         from opsplatform.tenancy.rls import after_migrate
 
-        # Once per migrate run, after every app's tables exist.
+        # Once per migrate run, after every app's tables exist. The audit chain
+        # comes second: it takes back the write rights rls grants on every table.
         post_migrate.connect(after_migrate, dispatch_uid="opsplatform.rls")
+        post_migrate.connect(audit_chain.after_migrate, dispatch_uid="opsplatform.audit_chain")

@@ -1,0 +1,133 @@
+"""History fails closed like its model (tenancy invariant 10).
+
+Every historical model of a tenant model raises outside a tenant and shows
+only the current tenant inside one, through ``Model.history``,
+``instance.history`` and the historical model's own default manager; landlord
+code has one explicit, unfiltered path. simple-history's own helpers keep
+working on top of the scoping.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from simple_history.utils import (
+    bulk_create_with_history,
+    get_history_model_for_model,
+    update_change_reason,
+)
+
+from opsplatform.audit import TenantHistoricalModel
+from opsplatform.tenancy import TenantNotSetError, tenant_context
+from opsplatform.tenancy.models import TenantModel
+from tenants.models import Membership, RoleGrant, Tenant
+from tenants.roles import RoleCode
+from tests.factories import MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HistoricalMembership = get_history_model_for_model(Membership)
+
+
+def _members(tenant, n):
+    with tenant_context(tenant):
+        return [MembershipFactory() for _ in range(n)]
+
+
+def test_every_tenant_models_history_is_tenant_scoped():
+    tenant_models = [
+        m for m in apps.get_models() if issubclass(m, TenantModel) and not m._meta.proxy
+    ]
+    assert tenant_models
+    for model in tenant_models:
+        history = get_history_model_for_model(model)
+        assert issubclass(history, TenantHistoricalModel), model
+        assert history._default_manager.name == "objects", model
+
+
+def test_landlord_history_is_not_tenant_scoped(tenant_a):
+    # Tenants, domains and users have no tenant column: their history stays readable
+    # to landlord code with no tenant chosen.
+    assert Tenant.history.filter(id=tenant_a.pk).exists()
+
+
+def test_model_history_raises_outside_a_tenant(tenant_a):
+    _members(tenant_a, 1)
+    with pytest.raises(TenantNotSetError):
+        Membership.history.count()
+    with pytest.raises(TenantNotSetError):
+        list(Membership.history.all())
+
+
+def test_the_historical_models_own_manager_raises_outside_a_tenant(tenant_a):
+    _members(tenant_a, 1)
+    with pytest.raises(TenantNotSetError):
+        HistoricalMembership.objects.exists()
+    with pytest.raises(TenantNotSetError):
+        HistoricalMembership._default_manager.count()
+
+
+def test_instance_history_raises_outside_a_tenant(tenant_a):
+    (member,) = _members(tenant_a, 1)
+    with pytest.raises(TenantNotSetError):
+        member.history.count()
+
+
+def test_model_history_shows_only_the_current_tenant(tenant_a, tenant_b):
+    mine = _members(tenant_a, 2)
+    theirs = _members(tenant_b, 3)
+    with tenant_context(tenant_a):
+        ids = set(Membership.history.values_list("id", flat=True))
+        tenants = set(HistoricalMembership.objects.values_list("tenant_id", flat=True))
+        # Even naming the other company's row does not reach it.
+        assert not Membership.history.filter(id=theirs[0].pk).exists()
+    assert ids == {m.pk for m in mine}
+    assert tenants == {tenant_a.pk}
+
+
+def test_instance_history_inside_another_tenant_is_empty(tenant_a, tenant_b):
+    (member_b,) = _members(tenant_b, 1)
+    with tenant_context(tenant_b):
+        assert member_b.history.count() == 1
+    with tenant_context(tenant_a):
+        assert member_b.history.count() == 0
+        with pytest.raises(Membership.DoesNotExist):
+            member_b.history.as_of(timezone.now())
+
+
+def test_landlord_code_reads_every_tenants_history_explicitly(tenant_a, tenant_b):
+    (member_a,) = _members(tenant_a, 1)
+    _members(tenant_b, 2)
+    everyone = set(Membership.history.all_tenants().values_list("tenant_id", flat=True))
+    assert everyone == {tenant_a.pk, tenant_b.pk}
+    assert HistoricalMembership.all_tenants.count() == 3
+    assert member_a.history.all_tenants().count() == 1
+
+
+def test_simple_history_helpers_work_inside_a_tenant(tenant_a, tenant_b):
+    _members(tenant_b, 1)
+    with tenant_context(tenant_a):
+        member = MembershipFactory()
+        member.status = Membership.Status.DEACTIVATED
+        member.save()
+        latest = member.history.latest()
+        previous = latest.prev_record
+        assert previous is not None and previous.history_type == "+"
+        assert previous.next_record == latest
+        delta = latest.diff_against(previous)
+        assert [change.field for change in delta.changes] == ["status"]
+        assert member.history.most_recent().status == Membership.Status.DEACTIVATED
+        assert Membership.history.as_of(latest.history_date).get().pk == member.pk
+
+        update_change_reason(member, "Left the company")
+        assert member.history.latest().history_change_reason == "Left the company"
+
+        grants = bulk_create_with_history(
+            [RoleGrant(membership=member, role=RoleCode.FINANCE, tenant=tenant_a)],
+            RoleGrant,
+            default_change_reason="Bulk grant",
+        )
+        created = RoleGrant.history.get(id=grants[0].pk)
+    assert created.history_change_reason == "Bulk grant"
+    assert created.tenant_id == tenant_a.pk
