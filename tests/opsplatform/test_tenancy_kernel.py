@@ -333,6 +333,6 @@ def test_history_of_a_deleted_row_keeps_its_tenant(tenant_a):
         grant_id = grant.pk
         with with_reason(grant, "No longer manages a team"):
             grant.delete()
-    removed = RoleGrant.history.get(id=grant_id, history_type="-")
+        removed = RoleGrant.history.get(id=grant_id, history_type="-")
     assert removed.tenant_id == tenant_a.pk
     assert removed.history_change_reason == "No longer manages a team"

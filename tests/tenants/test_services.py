@@ -186,7 +186,8 @@ def test_owner_deactivates_a_member_and_the_history_says_so(tenant_a, owner_a, m
     )
     assert membership.status == Membership.Status.DEACTIVATED
     assert _membership(tenant_a, colleague).status == Membership.Status.DEACTIVATED
-    latest = Membership.history.filter(id=membership.pk).latest()
+    with tenant_context(tenant_a):
+        latest = Membership.history.filter(id=membership.pk).latest()
     assert latest.history_change_reason == "Deactivated"
 
 
