@@ -10,10 +10,16 @@ each new row it:
    with the database's clock, whatever the client sent;
 2. locks the head of the row's chain in ``opsplatform_auditchainhead`` (one
    chain per tenant across every audit table, keyed by ``tenant_id``, plus
-   chain 0 for landlord tables without one), takes the next sequence number
-   and the previous hash;
+   chain 0 for landlord tables without one), and reads the chain's newest link
+   in ``opsplatform_auditchainlink`` for the next sequence number and the
+   previous hash;
 3. sets ``audit_seq`` and ``audit_hash = sha256(previous hash || canonical row)``
-   and moves the head on.
+   and appends that link.
+
+The head row is only locked, never updated: updating one row per audit row
+made a 10,000-row import quadratic (every lookup walked the row's versions
+from the same transaction). Links are insert-only, and their primary key
+(chain, seq) means two writers can never give out one number.
 
 The canonical row is ``audit_chain_canonical(to_jsonb(row) - 'audit_hash')``:
 the row as JSON with its null columns left out (so adding a nullable column
@@ -45,7 +51,7 @@ from django.db import connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.audit import AuditChained
-from opsplatform.models import PLATFORM_CHAIN, AuditChainHead
+from opsplatform.models import PLATFORM_CHAIN, AuditChainHead, AuditChainLink
 from opsplatform.tenancy.rls import append_only_tables
 
 TRIGGER = "audit_chain_stamp"
@@ -126,8 +132,22 @@ def _pinned_set_clauses() -> str:
     return "\n".join(f"SET {name} = '{value}'" for name, value in PINNED_SETTINGS.items())
 
 
-def functions_sql(schema: str, head_table: str) -> list[str]:
+def functions_sql(schema: str, head_table: str, link_table: str) -> list[str]:
     head = f'"{schema}"."{head_table}"'
+    link = f'"{schema}"."{link_table}"'
+    # Held until commit: the tenant's audit writes queue here, in one order.
+    lock_head = f"""
+    PERFORM 1 FROM {head} WHERE chain_id = chain FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO {head} (chain_id) VALUES (chain) ON CONFLICT (chain_id) DO NOTHING;
+        PERFORM 1 FROM {head} WHERE chain_id = chain FOR UPDATE;
+    END IF;
+    SELECT seq, hash INTO last_seq, last_hash FROM {link}
+        WHERE chain_id = chain ORDER BY seq DESC LIMIT 1;
+    IF NOT FOUND THEN
+        last_seq := 0;
+        last_hash := '';
+    END IF;"""
     canonical = f'"{schema}".{CANONICAL_FUNCTION}'
     return [
         # Top-level nulls only: a JSON column's own nulls are content.
@@ -156,18 +176,12 @@ BEGIN
         NEW := jsonb_populate_record(NEW, jsonb_build_object(TG_ARGV[0], clock_timestamp()));
     END IF;
     chain := COALESCE((to_jsonb(NEW) ->> 'tenant_id')::bigint, {PLATFORM_CHAIN});
-    -- Held until commit: the tenant's audit writes queue here, in one order.
-    SELECT seq, hash INTO last_seq, last_hash FROM {head} WHERE chain_id = chain FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO {head} (chain_id, seq, hash) VALUES (chain, 0, '')
-            ON CONFLICT (chain_id) DO NOTHING;
-        SELECT seq, hash INTO last_seq, last_hash FROM {head} WHERE chain_id = chain FOR UPDATE;
-    END IF;
+{lock_head}
     NEW.audit_seq := last_seq + 1;
     NEW.audit_hash := NULL;
     NEW.audit_hash := encode(sha256(convert_to(
         last_hash || {canonical}(to_jsonb(NEW) - 'audit_hash'), 'UTF8')), 'hex');
-    UPDATE {head} SET seq = NEW.audit_seq, hash = NEW.audit_hash WHERE chain_id = chain;
+    INSERT INTO {link} (chain_id, seq, hash) VALUES (chain, NEW.audit_seq, NEW.audit_hash);
     RETURN NEW;
 END
 $fn$
@@ -195,15 +209,13 @@ BEGIN
         pk, tbl, pk)
     LOOP
         chain := COALESCE((r.doc ->> 'tenant_id')::bigint, {PLATFORM_CHAIN});
-        INSERT INTO {head} (chain_id, seq, hash) VALUES (chain, 0, '')
-            ON CONFLICT (chain_id) DO NOTHING;
-        SELECT seq, hash INTO last_seq, last_hash FROM {head} WHERE chain_id = chain FOR UPDATE;
+{lock_head}
         new_hash := encode(sha256(convert_to(last_hash || {canonical}(
             (r.doc - 'audit_hash') || jsonb_build_object('audit_seq', last_seq + 1)), 'UTF8')),
             'hex');
         EXECUTE format('UPDATE %s SET audit_seq = $1, audit_hash = $2 WHERE %I = $3', tbl, pk)
             USING last_seq + 1, new_hash, r.id;
-        UPDATE {head} SET seq = last_seq + 1, hash = new_hash WHERE chain_id = chain;
+        INSERT INTO {link} (chain_id, seq, hash) VALUES (chain, last_seq + 1, new_hash);
         sealed := sealed + 1;
     END LOOP;
     RETURN sealed;
@@ -221,13 +233,14 @@ def install(using: str = "default") -> list[str]:
         return []
     q = conn.ops.quote_name
     head_table = AuditChainHead._meta.db_table
+    link_table = AuditChainLink._meta.db_table
     with conn.cursor() as cursor:
         existing = set(conn.introspection.table_names(cursor))
-        if head_table not in existing:
+        if not {head_table, link_table} <= existing:
             return []
         cursor.execute("SELECT current_schema()")
         schema = cursor.fetchone()[0]
-        for statement in functions_sql(schema, head_table):
+        for statement in functions_sql(schema, head_table, link_table):
             cursor.execute(statement)
         cursor.execute(
             "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
@@ -254,7 +267,7 @@ def install(using: str = "default") -> list[str]:
 
 
 def restrict_app_role(role: str, using: str = "default") -> None:
-    """The application's role reads the chain heads and never writes them.
+    """The application's role reads the chain heads and links and never writes them.
 
     Call after anything that grants the role rights on every table (rls.grant_app_role).
     """
@@ -262,13 +275,14 @@ def restrict_app_role(role: str, using: str = "default") -> None:
     if conn.vendor != "postgresql" or not role:
         return
     q = conn.ops.quote_name
-    head = q(AuditChainHead._meta.db_table)
     with conn.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
             return
-        cursor.execute(f"REVOKE ALL ON {head} FROM {q(role)}")
-        cursor.execute(f"GRANT SELECT ON {head} TO {q(role)}")
+        for model in (AuditChainHead, AuditChainLink):
+            table = q(model._meta.db_table)
+            cursor.execute(f"REVOKE ALL ON {table} FROM {q(role)}")
+            cursor.execute(f"GRANT SELECT ON {table} TO {q(role)}")
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:
@@ -446,7 +460,7 @@ def verify_chain(chain: int, using: str = "default") -> ChainReport:
     Call inside ``consistent_snapshot`` and, for a tenant, inside its tenant
     context (under row-level security only its rows are visible).
     """
-    head = AuditChainHead.objects.using(using).filter(chain_id=chain).first()
+    head = AuditChainLink.objects.using(using).filter(chain_id=chain).order_by("-seq").first()
     head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
     sources = [s for s in audit_sources() if s.has_tenant == (chain != PLATFORM_CHAIN)]
     streams = [_rows(source, chain, using) for source in sources]

@@ -18,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from opsplatform.audit_chain import Problem, audit_sources, consistent_snapshot, verify_chain
-from opsplatform.models import PLATFORM_CHAIN, AuditChainHead
+from opsplatform.models import PLATFORM_CHAIN, AuditChainLink
 from opsplatform.tenancy import tenant_context
 from opsplatform.tenancy.rls import append_only_tables, grant_app_role, set_rls_tenant
 from tenants.models import Membership
@@ -93,7 +93,8 @@ def _forge_copy_of(history_id, *, seq, fake_hash):
 
 
 def _head(chain):
-    return AuditChainHead.objects.get(chain_id=chain)
+    """Where the chain stands: its newest link."""
+    return AuditChainLink.objects.filter(chain_id=chain).order_by("-seq").first()
 
 
 def test_every_audit_table_has_the_chain_trigger():
@@ -230,11 +231,12 @@ def test_a_forged_insert_with_a_made_up_hash_in_the_middle_is_found(tenant_a):
     with tenant_context(tenant_a):
         member = MembershipFactory()
     genuine = member.history.all_tenants().get()
-    # The forger also moves the head on, as if the row had been written by the trigger.
-    forged_id = _forge_copy_of(genuine.pk, seq=_head(tenant_a.pk).seq + 1, fake_hash="a" * 64)
+    # The forger also appends a link, as if the row had been written by the trigger.
+    seq = _head(tenant_a.pk).seq + 1
+    forged_id = _forge_copy_of(genuine.pk, seq=seq, fake_hash="a" * 64)
     _sql(
-        "UPDATE opsplatform_auditchainhead SET seq = seq + 1, hash = %s WHERE chain_id = %s",
-        ["b" * 64, tenant_a.pk],
+        "INSERT INTO opsplatform_auditchainlink (chain_id, seq, hash) VALUES (%s, %s, %s)",
+        [tenant_a.pk, seq, "b" * 64],
     )
     with tenant_context(tenant_a):
         member.status = Membership.Status.DEACTIVATED
@@ -293,12 +295,25 @@ def _as_app_role(tenant):
 @pytest.mark.parametrize(
     "statement",
     [
-        "UPDATE opsplatform_auditchainhead SET seq = 0, hash = ''",
+        "UPDATE opsplatform_auditchainlink SET hash = ''",
+        "DELETE FROM opsplatform_auditchainlink",
+        "INSERT INTO opsplatform_auditchainlink (chain_id, seq, hash) VALUES (987654, 1, '')",
+        "TRUNCATE opsplatform_auditchainlink",
+        "SELECT * FROM opsplatform_auditchainhead FOR UPDATE",
         "DELETE FROM opsplatform_auditchainhead",
-        "INSERT INTO opsplatform_auditchainhead (chain_id, seq, hash) VALUES (987654, 0, '')",
+        "INSERT INTO opsplatform_auditchainhead (chain_id) VALUES (987654)",
         "TRUNCATE opsplatform_auditchainhead",
     ],
-    ids=["update", "delete", "insert", "truncate"],
+    ids=[
+        "update-link",
+        "delete-link",
+        "insert-link",
+        "truncate-link",
+        "lock-head",
+        "delete-head",
+        "insert-head",
+        "truncate-head",
+    ],
 )
 def test_the_app_role_cannot_write_a_chain_head(tenant_a, statement):
     with tenant_context(tenant_a):
@@ -314,7 +329,7 @@ def test_the_app_roles_writes_are_chained_and_verifiable_in_its_tenant(tenant_a,
     with tenant_context(tenant_b):
         MembershipFactory()
     with _as_app_role(tenant_a):
-        assert _sql("SELECT count(*) FROM opsplatform_auditchainhead")[0][0] >= 1
+        assert _sql("SELECT count(*) FROM opsplatform_auditchainlink")[0][0] >= 1
         member = Membership.objects.create(user=UserFactory())
         member.status = Membership.Status.DEACTIVATED
         member.save()
