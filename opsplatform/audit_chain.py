@@ -41,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def audit_sources() -> list[AuditSource]:
     return sources
 
 
-@checks.register(checks.Tags.database)
+@checks.register(checks.Tags.models)
 def check_audit_tables_are_chained(app_configs=None, **kwargs):
     """An append-only ledger without the chain columns would be silently unchained."""
     return [
@@ -257,10 +258,14 @@ def install(using: str = "default") -> list[str]:
                     f"SELECT {q(schema)}.{SEAL_FUNCTION}(%s::regclass, %s)",
                     [q(source.table), source.pk_column],
                 )
+            # A DDL statement takes no parameters: the column name (from the
+            # model, checked to be a plain identifier) is written in as a literal.
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*|", source.time_column):
+                raise ValueError(f"{source.table}: unexpected time column {source.time_column!r}")
             cursor.execute(
                 f"CREATE OR REPLACE TRIGGER {TRIGGER} BEFORE INSERT ON {q(source.table)} "
-                f"FOR EACH ROW EXECUTE FUNCTION {q(schema)}.{STAMP_FUNCTION}(%s)",
-                [source.time_column],
+                f"FOR EACH ROW EXECUTE FUNCTION {q(schema)}.{STAMP_FUNCTION}"
+                f"('{source.time_column}')"
             )
             done.append(source.table)
     return done

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.test.utils import isolate_apps
 from django.utils import timezone
 from simple_history.utils import (
     bulk_create_with_history,
@@ -131,3 +132,31 @@ def test_simple_history_helpers_work_inside_a_tenant(tenant_a, tenant_b):
         created = RoleGrant.history.get(id=grants[0].pk)
     assert created.history_change_reason == "Bulk grant"
     assert created.tenant_id == tenant_a.pk
+
+
+def test_verify_audit_says_sqlite_has_no_chain(capsys):
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL chain is tested in test_audit_chain.py")
+    call_command("verify_audit")
+    assert "nothing to check" in capsys.readouterr().out
+
+
+@isolate_apps("opsplatform")
+def test_an_append_only_model_without_the_chain_columns_is_refused(monkeypatch):
+    from django.db import models
+
+    from opsplatform import audit_chain
+
+    class Ledger(models.Model):
+        append_only = True
+
+        class Meta:
+            app_label = "opsplatform"
+            db_table = "test_unchained_ledger"
+
+    monkeypatch.setattr(audit_chain, "audit_models", lambda: [Ledger])
+    (error,) = audit_chain.check_audit_tables_are_chained()
+    assert error.id == "opsplatform.E101"
