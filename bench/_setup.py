@@ -15,6 +15,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opsplatform.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/opsplatform_bench")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
+# Migrations run as DATABASE_URL's user (the owner); the figures are then taken
+# as this LOGIN role, under row-level security as in production. Empty: as the owner.
+APP_ROLE = os.environ.setdefault("BENCH_APP_ROLE", "ops_app")
+os.environ.setdefault("DATABASE_APP_ROLE", APP_ROLE)
 
 
 def ensure_database() -> None:
@@ -39,6 +43,39 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    if APP_ROLE and os.environ["DATABASE_URL"].startswith("postgres"):
+        _connect_as_app_role()
+
+
+def _connect_as_app_role() -> None:
+    from django.db import connection, connections
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'ALTER ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE'
+        )
+    for alias in connections:
+        connections[alias].close()
+        connections[alias].settings_dict["USER"] = APP_ROLE
+        connections[alias].settings_dict["PASSWORD"] = ""
+    # Child processes (the approvers of bench/approvals.py) connect the same way.
+    url = os.environ["DATABASE_URL"]
+    os.environ["BENCH_OWNER_URL"] = url
+    scheme, rest = url.split("://", 1)
+    os.environ["DATABASE_URL"] = f"{scheme}://{APP_ROLE}@{rest.split('@', 1)[-1]}"
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics, as autovacuum would keep them. ANALYZE is the
+    owner's to run (the application's role is skipped with a warning)."""
+    url = os.environ.get("BENCH_OWNER_URL") or os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f'ANALYZE "{table}"')
 
 
 def fresh_tenant(prefix: str):

@@ -56,8 +56,7 @@ def populate(tenant, n: int) -> None:
         for i, person in enumerate(managers[1:], start=1):
             person.manager_id = managers[(i - 1) // 8].pk
         Employee.objects.bulk_update(managers[1:], ["manager"], batch_size=5000)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE employees_employee")
+    _setup.analyze("employees_employee")
 
 
 def hr_client(tenant) -> Client:

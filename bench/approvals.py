@@ -135,9 +135,7 @@ def populate(tenant, requesters: list[User], n: int) -> None:
                     )
                 )
         create_with_history(steps, RequestStep, reason="bench")
-    with connection.cursor() as cursor:
-        for table in ("approvals_approvalrequest", "approvals_requeststep"):
-            cursor.execute(f"ANALYZE {table}")
+    _setup.analyze("approvals_approvalrequest", "approvals_requeststep")
 
 
 def measure_inbox(tenant, user: User, repeat: int) -> tuple[int, float, int]:

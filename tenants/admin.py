@@ -8,6 +8,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
 from unfold.decorators import action, display
@@ -18,7 +21,7 @@ from tenants import services
 from tenants.forms import RolesField
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import RoleCode
-from tenants.selectors import tenants_with_counts
+from tenants.selectors import memberships_of_user, tenants_with_counts
 
 
 def _report(request, error: ValidationError) -> None:
@@ -377,23 +380,6 @@ class DomainAdmin(LandlordModelAdmin):
     autocomplete_fields = ["tenant"]
 
 
-class MembershipLandlordInline(TabularInline):
-    """A person's companies, read-only: roles are changed by each company's owners."""
-
-    model = Membership
-    fk_name = "user"
-    extra = 0
-    can_delete = False
-    fields = ["tenant", "status", "joined_at"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return Membership.all_tenants.select_related("tenant").filter(user__isnull=False)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class UserLandlordForm(forms.ModelForm):
     class Meta:
         model = User
@@ -408,5 +394,24 @@ class UserAdmin(LandlordModelAdmin):
     list_filter = ["is_staff", "is_active"]
     search_fields = ["email", "full_name"]
     ordering = ["email"]
-    inlines = [MembershipLandlordInline]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "companies"]
+
+    @display(description=_("companies"))
+    def companies(self, obj):
+        """A person's companies, read-only: roles are changed by each company's owners."""
+        memberships = memberships_of_user(user=obj)
+        names = Tenant.objects.in_bulk({m.tenant_id for m in memberships})
+        rows = sorted(
+            (str(names[m.tenant_id]), m.get_status_display(), m.joined_at) for m in memberships
+        )
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} ({}, {})",
+                (
+                    (name, status, date_format(joined, "DATE_FORMAT"))
+                    for name, status, joined in rows
+                ),
+            )
+            or "-"
+        )

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from opsplatform.tenancy.rls import is_postgres
 from tenants.models import Invitation, Membership, Tenant
 
 
-def active_memberships_for(*, user):
-    """Every company this person can work in, across tenants (landlord read)."""
-    return (
-        Membership.all_tenants.filter(
-            user=user,
-            status=Membership.Status.ACTIVE,
-            tenant__status=Tenant.Status.ACTIVE,
+def memberships_of_user(*, user) -> list[Membership]:
+    """Every membership this person holds, in every company.
+
+    The one read of a person's companies that crosses tenants. On PostgreSQL
+    it is a SECURITY DEFINER function (opsplatform.tenancy.rls), since the
+    application's role sees one tenant at a time.
+    """
+    if user is None or user.pk is None:
+        return []
+    if is_postgres():
+        return list(
+            Membership.all_tenants.raw(
+                "SELECT * FROM public.ops_memberships_of_user(%s)", [user.pk]
+            )
         )
-        .select_related("tenant")
-        .order_by("tenant__name")
-    )
+    return list(Membership.all_tenants.filter(user_id=user.pk))
+
+
+def workspaces_for(*, user) -> list[Tenant]:
+    """The active companies in which this person is an active member, by name."""
+    ids = {
+        m.tenant_id for m in memberships_of_user(user=user) if m.status == Membership.Status.ACTIVE
+    }
+    if not ids:
+        return []
+    return list(Tenant.objects.filter(pk__in=ids, status=Tenant.Status.ACTIVE).order_by("name"))
 
 
 def other_workspaces_for(*, user, current: Tenant) -> list[Tenant]:
-    return [m.tenant for m in active_memberships_for(user=user).exclude(tenant=current)]
-
-
-def membership_in(*, user, tenant: Tenant) -> Membership | None:
-    return (
-        Membership.all_tenants.filter(user=user, tenant=tenant)
-        .prefetch_related("role_grants")
-        .first()
-    )
+    return [tenant for tenant in workspaces_for(user=user) if tenant.pk != current.pk]
 
 
 def workspace_summary(*, tenant: Tenant) -> dict:
@@ -44,18 +53,21 @@ def workspace_summary(*, tenant: Tenant) -> dict:
 
 
 def tenants_with_counts():
-    """Landlord list of companies with their member counts, in one query."""
-    members = (
-        Membership.all_tenants.filter(tenant=OuterRef("pk"), status=Membership.Status.ACTIVE)
-        .order_by()
-        .values("tenant")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Tenant.objects.annotate(member_count=Subquery(members)).prefetch_related("domains")
-
-
-def owners_of(*, tenant: Tenant):
-    return Membership.all_tenants.filter(
-        tenant=tenant, status=Membership.Status.ACTIVE, role_grants__role="owner"
-    ).distinct()
+    """Landlord list of companies with their active member counts, in one query."""
+    if is_postgres():
+        # Through the owner's narrow counting function: the landlord's
+        # connection is scoped to no tenant and reads no membership rows.
+        members = RawSQL(
+            f"public.ops_active_member_count({Tenant._meta.db_table}.id)",
+            [],
+            output_field=IntegerField(),
+        )
+    else:
+        members = Subquery(
+            Membership.all_tenants.filter(tenant=OuterRef("pk"), status=Membership.Status.ACTIVE)
+            .order_by()
+            .values("tenant")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+    return Tenant.objects.annotate(member_count=members).prefetch_related("domains")

@@ -21,7 +21,7 @@ from tenants import services
 from tenants.forms import AcceptInvitationForm
 from tenants.links import handoff_token, read_handoff_token, read_invitation_token, tenant_url
 from tenants.models import Invitation, Membership, Tenant, User
-from tenants.selectors import active_memberships_for
+from tenants.selectors import workspaces_for
 
 AUTH_BACKEND = "opsplatform.auth.EmailBackend"
 
@@ -90,14 +90,12 @@ def _attach(form, error: ValidationError) -> None:
 @login_required
 def tenant_switch(request, slug: str):
     """From this company's header to another company's workspace, signed in there."""
-    target = active_memberships_for(user=request.user).filter(tenant__slug=slug).first()
+    target = next((t for t in workspaces_for(user=request.user) if t.slug == slug), None)
     if target is None:
         raise Http404
     nonce = secrets.token_urlsafe(16)
-    token = handoff_token(user_id=request.user.pk, tenant_id=target.tenant_id, nonce=nonce)
-    return HttpResponseRedirect(
-        tenant_url(target.tenant, reverse("tenant-handoff") + f"?token={token}")
-    )
+    token = handoff_token(user_id=request.user.pk, tenant_id=target.pk, nonce=nonce)
+    return HttpResponseRedirect(tenant_url(target, reverse("tenant-handoff") + f"?token={token}"))
 
 
 def tenant_handoff(request):

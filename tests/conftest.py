@@ -16,6 +16,26 @@ from tenants.roles import RoleCode
 PASSWORD = "pw-Secret-123"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb):
+    """pytest-django's set-up, with the test database made and migrated by the
+    owner; every test then connects as the application's role (tests/db_roles.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.db_roles import as_owner, install_owner_flush
+
+    install_owner_flush()
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock(), as_owner():
+        db_cfg = setup_databases(
+            verbosity=verbosity, interactive=False, keepdb=django_db_keepdb, aliases={"default"}
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock(), as_owner():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     with tenant_context(None):
@@ -29,6 +49,19 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def app_role(db):
+    """``with app_role():`` runs a block as a role bound by row-level security
+    (PostgreSQL only; see tests/db_roles.py)."""
+    from django.db import connection
+
+    from tests.db_roles import as_app_role
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row-level security is a PostgreSQL feature (SQLite has none)")
+    return as_app_role
 
 
 @pytest.fixture

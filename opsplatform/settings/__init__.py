@@ -109,16 +109,31 @@ TEMPLATES = [
 WSGI_APPLICATION = "opsplatform.wsgi.application"
 ASGI_APPLICATION = "opsplatform.asgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(env("DB_CONN_MAX_AGE", "0")),
-    )
-}
-# PostgreSQL: the role the application runs as in production. Migrations run
-# as the tables' owner; this role gets data rights under row-level security
-# and append-only rights on the audit tables (opsplatform.tenancy.rls).
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Keeps the connection's row-level-security scope in step with the
+        # current tenant (opsplatform/db/backends/postgresql/base.py).
+        config["ENGINE"] = "opsplatform.db.backends.postgresql"
+    return config
+
+
+DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+# PostgreSQL: the application connects (DATABASE_URL) as a role that neither
+# owns the tables nor bypasses row-level security; migrations run as the owner
+# (DATABASE_OWNER_URL, `manage.py migrate --database owner`), which grants
+# DATABASE_APP_ROLE data rights under the policies and append-only rights on
+# the audit tables (opsplatform.tenancy.rls, docs/tenancy.md).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
+DATABASE_OWNER_URL = env("DATABASE_OWNER_URL", "")
+if DATABASE_OWNER_URL:
+    DATABASES["owner"] = database(DATABASE_OWNER_URL)
+# Signs the connection's tenant scope; derived from SECRET_KEY when unset.
+# The migrating process stores it where only the owner can read it.
+RLS_SCOPE_KEY = env("RLS_SCOPE_KEY", "")
+# Production refuses a database role that could read past the policies.
+DATABASE_REQUIRE_RESTRICTED_ROLE = False
 # Requests are atomic through the tenancy middleware (see its docstring), not
 # ATOMIC_REQUESTS, which would leave the session and RLS setting outside.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

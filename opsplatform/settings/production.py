@@ -36,3 +36,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+# The application's connection must be subject to row-level security: the
+# first connection refuses a superuser, a BYPASSRLS role or the tables' owner
+# (opsplatform.tenancy.guard). Migrations use the "owner" alias.
+DATABASE_REQUIRE_RESTRICTED_ROLE = env_bool("DATABASE_REQUIRE_RESTRICTED_ROLE", True)

@@ -19,3 +19,9 @@ STORAGES = {  # noqa: F405
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Under CI the suite connects as the application's role (DATABASE_URL) and
+# creates, migrates and flushes the test database as the owner
+# (DATABASE_OWNER_URL): tests/db_roles.py. The owner is no alias of its own
+# here, so no test can reach past row-level security by accident.
+TEST_OWNER_DATABASE = DATABASES.pop("owner", None)  # noqa: F405

@@ -7,8 +7,7 @@
 
 The rest of the request runs in one transaction (instead of ATOMIC_REQUESTS,
 which only wraps the view): sessions, messages and history rows commit or roll
-back with the view's writes, and PostgreSQL's row-level-security setting is
-scoped to exactly this transaction.
+back with the view's writes.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from django.utils import translation
 
 from opsplatform.tenancy.context import reset_current_tenant, set_current_tenant
 from opsplatform.tenancy.resolver import resolve_host
-from opsplatform.tenancy.rls import set_rls_tenant
 
 
 class TenantMiddleware:
@@ -50,8 +48,9 @@ class TenantMiddleware:
 
         token = set_current_tenant(tenant)
         try:
+            # The database backend scopes the connection to this tenant (or, on
+            # the root host, to none) before the first query.
             with transaction.atomic():
-                set_rls_tenant(tenant.pk if tenant is not None else None)
                 return self.get_response(request)
         finally:
             reset_current_tenant(token)

@@ -8,13 +8,15 @@ point into another tenant, and simple-history on every subclass.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.audit import AuditedHistoricalRecords
-from opsplatform.tenancy.context import get_current_tenant, require_current_tenant
+from opsplatform.tenancy.context import get_current_tenant, require_current_tenant, tenant_context
 
 
 class CrossTenantError(ValueError):
@@ -79,10 +81,13 @@ class TenantModel(models.Model):
                 f"Cannot save {self._meta.label} of tenant {self.tenant_id} "
                 f"while working as tenant {current.pk}."
             )
-        errors = self.cross_tenant_reference_errors()
-        if errors:
-            raise CrossTenantError(f"{self._meta.label}: {errors}")
-        super().save(*args, **kwargs)
+        # Landlord code may name the row's tenant explicitly; the write then runs
+        # as that tenant, so the checks below and row-level security see it.
+        with self._own_tenant_context(current):
+            errors = self.cross_tenant_reference_errors()
+            if errors:
+                raise CrossTenantError(f"{self._meta.label}: {errors}")
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         current = get_current_tenant()
@@ -91,7 +96,13 @@ class TenantModel(models.Model):
                 f"Cannot delete {self._meta.label} of tenant {self.tenant_id} "
                 f"while working as tenant {current.pk}."
             )
-        return super().delete(*args, **kwargs)
+        with self._own_tenant_context(current):
+            return super().delete(*args, **kwargs)
+
+    def _own_tenant_context(self, current):
+        if current is not None:
+            return nullcontext()
+        return tenant_context(self.tenant)
 
     def cross_tenant_reference_errors(self) -> dict[str, str]:
         """Fields whose target belongs to another tenant, with a message for each."""
@@ -109,7 +120,9 @@ class TenantModel(models.Model):
                     .values_list("tenant_id", flat=True)
                     .first()
                 )
-            if target_tenant is not None and target_tenant != self.tenant_id:
+            # Not found is foreign too: under row-level security another
+            # tenant's row is simply not there to be read.
+            if target_tenant != self.tenant_id:
                 errors[field.name] = str(
                     _("Select a valid choice. That choice is not one of the available choices.")
                 )

@@ -237,31 +237,13 @@ def test_a_suspended_company_gets_no_reminder(capture_on_commit, acme_people, te
 @pytest.mark.postgres
 @freeze_time(TODAY)
 def test_the_reminder_works_as_the_application_role_of_a_worker(
-    capture_on_commit, acme_people, tenant_a
+    capture_on_commit, acme_people, tenant_a, app_role
 ):
-    """A huey worker connects as the application's role with no tenant set in
-    the database session; row-level security then hides every tenant row."""
-    from django.db import connection, transaction
-
-    from opsplatform.tenancy.rls import grant_app_role
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level security is a PostgreSQL feature")
+    """A huey worker connects as the application's role with no tenant: the
+    sweep scopes itself to each company in turn."""
     with tenant_context(tenant_a):
         EmployeeDocumentFactory(number="P-SOON", expires_on=TODAY + timedelta(days=5))
-    role = "ops_employees_worker_app"
-    grant_app_role(role)
-    try:
-        with capture_on_commit(execute=True), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('app.tenant_id', '', true),"
-                    " set_config('app.landlord', 'off', true)"
-                )
-                cursor.execute(f"SET LOCAL ROLE {role}")
-            remind_expiring_documents.call_local()
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+    with capture_on_commit(execute=True), app_role(), tenant_context(None):
+        remind_expiring_documents.call_local()
 
     assert all("P-SOON" in m.body for m in acme_reminders())

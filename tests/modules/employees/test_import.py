@@ -961,35 +961,21 @@ def test_a_large_file_with_errors_ends_invalid_in_the_background(
 
 # -- PostgreSQL: the application's own role, under row-level security ---------------------
 
-APP_ROLE = "ops_employees_import_app"
-
 
 @pytest.mark.postgres
-def test_import_works_as_the_application_role_under_row_level_security(org, tenant_a, hr_a):
+def test_import_works_as_the_application_role_under_row_level_security(
+    org, tenant_a, hr_a, app_role
+):
     """Production connects as a role that does not own the tables, so the
     row-level-security policies apply to every write the import makes."""
-    from django.db import connection, transaction
-
-    from opsplatform.tenancy.rls import grant_app_role, set_rls_tenant
-
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level security is a PostgreSQL feature")
-    grant_app_role(APP_ROLE)
     content = csv_bytes(
         [
             {"employee_number": "R1", "first_name": "Rola", "department": "Sales", "manager": "R2"},
             {"employee_number": "R2", "first_name": "Ramy", "department": "Sales", "manager": ""},
         ]
     )
-    try:
-        with transaction.atomic():
-            set_rls_tenant(tenant_a.pk)
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
-            report = run(content, user=hr_a)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+    with app_role():
+        report = run(content, user=hr_a)
 
     assert report.applied and report.created == 2
     assert Employee.objects.get(employee_number="R1").manager.employee_number == "R2"
@@ -998,30 +984,14 @@ def test_import_works_as_the_application_role_under_row_level_security(org, tena
 
 @pytest.mark.postgres
 def test_a_background_check_finds_its_job_as_the_application_role(
-    hr_client, tenant_a, large_file, monkeypatch
+    hr_client, tenant_a, large_file, monkeypatch, app_role
 ):
-    """A huey worker starts with no tenant set in the database session."""
-    from django.db import connection, transaction
-
+    """A huey worker starts with no tenant: the task scopes itself."""
     from modules.employees.tasks import check_import_job
-    from opsplatform.tenancy.rls import grant_app_role
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level security is a PostgreSQL feature")
     monkeypatch.setattr(jobs, "INLINE_ROW_LIMIT", 5)
     job_id = job_id_of(upload(hr_client, large_file, "big.csv"))  # the check waits for commit
-    grant_app_role(APP_ROLE)
-    try:
-        with transaction.atomic(), tenant_context(None):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config('app.tenant_id', '', true),"
-                    " set_config('app.landlord', 'off', true)"
-                )
-                cursor.execute(f"SET LOCAL ROLE {APP_ROLE}")
-            check_import_job.call_local(tenant_a.pk, job_id)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET ROLE")
+    with app_role(), tenant_context(None):
+        check_import_job.call_local(tenant_a.pk, job_id)
 
     assert ImportJob.objects.get(pk=job_id).status == ImportJob.Status.READY
