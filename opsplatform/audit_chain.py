@@ -195,6 +195,8 @@ $fn$
 CREATE OR REPLACE FUNCTION "{schema}".{SEAL_FUNCTION}(tbl regclass, pk text) RETURNS bigint
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+-- Under FORCE ROW LEVEL SECURITY the owner sees every tenant's rows only so (rls.py).
+SET app.maintenance = 'on'
 {_pinned_set_clauses()}
 AS $fn$
 DECLARE
@@ -451,6 +453,11 @@ def consistent_snapshot(using: str = "default"):
     """
     conn = connections[using]
     outer = conn.in_atomic_block
+    if not outer:
+        # Let the backend bring the connection's tenant scope up to date now, in
+        # autocommit: SET TRANSACTION must be the transaction's first statement.
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1")
     with transaction.atomic(using=using), conn.cursor() as cursor:
         if not outer:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
