@@ -42,6 +42,7 @@ lock:
 
 check-deploy: install
 	SECRET_KEY=check-deploy-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	DJANGO_SETTINGS_MODULE=opsplatform.settings.production \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

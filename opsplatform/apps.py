@@ -12,6 +12,12 @@ class OpsPlatformConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from opsplatform import audit_chain
+        from opsplatform.accounts import (
+            audit,
+            sessions,  # noqa: F401 - connects its receiver
+            throttle,
+        )
+        from opsplatform.files import checks as file_checks  # noqa: F401
         from opsplatform.tenancy import checks  # noqa: F401
         from opsplatform.tenancy.guard import check_restricted_role
         from opsplatform.tenancy.rls import after_migrate
@@ -21,3 +27,5 @@ class OpsPlatformConfig(AppConfig):
         post_migrate.connect(after_migrate, dispatch_uid="opsplatform.rls")
         post_migrate.connect(audit_chain.after_migrate, dispatch_uid="opsplatform.audit_chain")
         connection_created.connect(check_restricted_role, dispatch_uid="opsplatform.db_role")
+        throttle._connect_strikes()
+        audit.connect()

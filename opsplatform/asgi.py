@@ -11,12 +11,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from opsplatform.files.asgi import RequestBodyLimit  # noqa: E402
 from opsplatform.realtime.routing import websocket_urlpatterns  # noqa: E402
 from opsplatform.realtime.tenancy import TenantWebsocketMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Whole-body cap before Django spools anything (per-field limits: files/uploads.py).
+        "http": RequestBodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(TenantWebsocketMiddleware(URLRouter(websocket_urlpatterns)))
         ),

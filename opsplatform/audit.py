@@ -89,6 +89,17 @@ class TenantHistoricalModel(AuditChained):
         abstract = True
 
 
+class M2MHistoricalModel(AuditChained):
+    """Base of simple-history's many-to-many history tables (e.g. a user's groups).
+
+    Their rows belong to the history row they hang off; they have no time
+    column of their own and no tenant column, so they join the platform chain.
+    """
+
+    class Meta:
+        abstract = True
+
+
 class AuditedHistoryManager(HistoryManager):
     """``Model.history`` / ``instance.history``, scoped to the current tenant for tenant models.
 
@@ -119,6 +130,7 @@ class AuditedHistoricalRecords(HistoricalRecords):
         kwargs.setdefault("excluded_fields", [])
         kwargs.setdefault("cascade_delete_history", False)
         kwargs.setdefault("history_manager", AuditedHistoryManager)
+        kwargs.setdefault("m2m_bases", (M2MHistoricalModel,))
         super().__init__(*args, **kwargs)
 
     def create_history_model(self, model, inherited):

@@ -415,3 +415,24 @@ class UserAdmin(LandlordModelAdmin):
             )
             or "-"
         )
+
+    # Only a superuser hands out (or takes away) superuser: staff with change_user
+    # must not be able to raise themselves. For them the flag is read-only, so it
+    # is not a form field and a forged POST value is ignored; and they cannot
+    # edit a superuser's account at all (changing its email would be a takeover).
+    # Groups and permissions are not on this form, for the same reason.
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields.append("is_superuser")
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

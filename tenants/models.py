@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.audit import AuditedHistoricalRecords
+from opsplatform.files import MB, AnyMember, PrivateImageField
 from opsplatform.tenancy.models import TenantModel
 from tenants.roles import RoleCode
 
@@ -71,7 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
-    history = AuditedHistoricalRecords(excluded_fields=["password", "last_login"])
+    # The hash is never copied; opsplatform.accounts.audit writes "Password changed"
+    # instead. Groups and permissions are snapshotted with each row.
+    history = AuditedHistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -122,7 +127,8 @@ TIME_ZONES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
 def tenant_logo_path(instance: Tenant, filename: str) -> str:
-    # File paths carry the tenant id (tenancy invariant 4).
+    # Only old migrations name this; logos are now stored by opsplatform.files
+    # under the tenant's id, which a new company gets before its logo is stored.
     return f"tenants/{instance.pk or 'new'}/logo/{filename}"
 
 
@@ -145,11 +151,25 @@ class Tenant(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, blank=True)
+    # Every member sees the logo in the workspace header.
+    logo = PrivateImageField(
+        _("logo"),
+        area="logo",
+        max_size=2 * MB,
+        name_field="logo_name",
+        owner=AnyMember(),
+        blank=True,
+    )
+    logo_name = models.CharField(_("logo file name"), max_length=255, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
     suspended_reason = models.CharField(_("suspension reason"), max_length=255, blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor authentication"),
+        default=False,
+        help_text=_("Set by the company's owners: every member signs in with a one-time code."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = AuditedHistoricalRecords()

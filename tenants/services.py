@@ -84,6 +84,26 @@ def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) 
 
 
 @transaction.atomic
+def tenant_set_two_factor_requirement(
+    *, tenant: Tenant, required: bool, by: User | None = None
+) -> Tenant:
+    """An owner's rule: every member of this company signs in with a second factor."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.require_two_factor == required:
+        return tenant
+    tenant.require_two_factor = required
+    tenant._change_reason = (
+        _("Two-factor authentication required")
+        if required
+        else _("Two-factor authentication optional")
+    )
+    if by is not None:
+        tenant._history_user = by
+    tenant.save(update_fields=["require_two_factor"])
+    return tenant
+
+
+@transaction.atomic
 def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
     if tenant.status == Tenant.Status.ACTIVE:
@@ -151,12 +171,18 @@ def membership_set_roles(
         _check_may_grant(tenant=tenant, by=by, roles=changed, as_platform=as_platform)
         if RoleCode.OWNER in current and RoleCode.OWNER not in codes:
             _refuse_last_owner(membership)
+        # Who granted is named on the row itself, not left to the request
+        # middleware: a grant made outside a request must still say who made it.
         for grant in membership.role_grants.filter(role__in=current - set(codes)):
             grant._change_reason = _("Role removed")
+            if by is not None:
+                grant._history_user = by
             grant.delete()
         for code in sorted(set(codes) - current):
             grant = RoleGrant(membership=membership, role=code)
             grant._change_reason = _("Role granted")
+            if by is not None:
+                grant._history_user = by
             grant.save()
     from opsplatform.permissions import forget_membership
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from opsplatform.accounts import throttle
 from opsplatform.tenancy.context import tenant_context
 from tenants import services
 from tenants.forms import AcceptInvitationForm
@@ -56,6 +57,14 @@ def invitation_accept(request, token: str):
     form = AcceptInvitationForm(request.POST or None, new_account=new_account)
     if same_person and request.method == "POST":
         form = None
+    # An existing account proves itself with its password here: throttled like the login form.
+    checks_password = not new_account and not same_person
+    if (
+        request.method == "POST"
+        and checks_password
+        and throttle.is_locked(request, invitation.email)
+    ):
+        return throttle.lockout_response(request)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             membership = services.invitation_accept(
@@ -65,6 +74,8 @@ def invitation_accept(request, token: str):
                 user=signed_in if same_person else None,
             )
         except ValidationError as error:
+            if checks_password and "password" in getattr(error, "error_dict", {}):
+                throttle.record_failure(request, invitation.email)
             if form is None:
                 form = AcceptInvitationForm(new_account=new_account)
             _attach(form, error)

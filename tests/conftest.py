@@ -4,7 +4,7 @@ and clients that talk to a tenant's own host."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.utils import translation
 
@@ -40,6 +40,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 def _fresh_cache():
     with tenant_context(None):
         cache.clear()
+        caches["axes"].clear()  # login failures and lockouts
     yield
 
 
@@ -117,6 +118,20 @@ def host_of(tenant: Tenant | None) -> str:
     return "localhost" if tenant is None else f"{tenant.slug}.localhost"
 
 
+def verify_second_factor(client: Client, user: User) -> None:
+    """Give ``user`` an authenticator and mark this client's session as past the code step
+    (platform staff must have one to reach the landlord admin)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 @pytest.fixture
 def client_for():
     """A test client on a tenant's host (or the root host for None), optionally signed in."""
@@ -125,6 +140,8 @@ def client_for():
         client = Client(HTTP_HOST=host_of(tenant))
         if user is not None:
             client.force_login(user)
+            if tenant is None and user.is_staff:
+                verify_second_factor(client, user)
         return client
 
     return make

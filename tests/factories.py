@@ -219,3 +219,81 @@ def make_notification(**fields) -> Notification:
 
 
 register(Notification)(make_notification)
+
+
+# -- private files (opsplatform.files) ------------------------------------------------
+
+import io  # noqa: E402
+
+from django.core.files.base import ContentFile  # noqa: E402
+
+from modules.approvals.models import Attachment  # noqa: E402
+from modules.employees.models import ImportJob  # noqa: E402
+from opsplatform.files import types as file_types  # noqa: E402
+from opsplatform.files.fields import private_fields  # noqa: E402
+
+
+def _image(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+def _ooxml(part: str) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(part, "<x/>")
+    return out.getvalue()
+
+
+SAMPLE_CONTENT = {
+    file_types.PDF: lambda: b"%PDF-1.4\n% " + marker("pdf").encode() + b"\n%%EOF\n",
+    file_types.PNG: lambda: _image("PNG"),
+    file_types.JPEG: lambda: _image("JPEG"),
+    file_types.GIF: lambda: _image("GIF"),
+    file_types.WEBP: lambda: _image("WEBP"),
+    file_types.DOCX: lambda: _ooxml("word/document.xml"),
+    file_types.XLSX: lambda: _ooxml("xl/workbook.xml"),
+    file_types.CSV: lambda: f"employee_number,first_name\n{marker('E')},Ada\n".encode(),
+    file_types.TEXT: lambda: f"{marker('note')}\n".encode(),
+}
+
+
+def sample_upload(field) -> tuple[str, bytes]:
+    """A name a person might give, and real content of the field's first allowed type."""
+    kind = field.types[0]
+    return f"{marker('upload')}{kind.extension}", SAMPLE_CONTENT[kind]()
+
+
+def give_files(row: Model) -> dict[str, tuple[str, bytes]]:
+    """Stores a real file in every private file field of ``row``; returns what was stored."""
+    stored = {}
+    for field in private_fields(type(row)):
+        name, content = sample_upload(field)
+        getattr(row, field.attname).save(name, ContentFile(content), save=True)
+        stored[field.name] = (name, content)
+    return stored
+
+
+def make_attachment() -> Attachment:
+    request = make_approval_request()
+    name, content = sample_upload(Attachment._meta.get_field("file"))
+    return Attachment.objects.create(
+        request=request, uploaded_by=request.requester, file=ContentFile(content, name=name)
+    )
+
+
+def make_import_job() -> ImportJob:
+    name, content = sample_upload(ImportJob._meta.get_field("file"))
+    return ImportJob.objects.create(file=ContentFile(content, name=name))
+
+
+# Not registered in the admin (the cross-tenant crawler never asks for them), but
+# they hold private files, which the file crawler walks.
+register(Attachment)(make_attachment)
+register(ImportJob)(make_import_job)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from modules.approvals import services
@@ -26,6 +27,8 @@ from tenants.models import Membership, RoleGrant, User
 from tenants.roles import RoleCode
 
 PASSWORD = "demo-pass-123"
+# A minimal real PDF: invoices are checked by content when stored.
+DEMO_INVOICE = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def _login(employee: Employee, email: str, roles: list[str]) -> User:
@@ -127,7 +130,7 @@ def seed(*, tenant, stdout) -> None:
         payee="Smith Consulting",
         payment_amount=Decimal("3200"),
         due_date=timezone.localdate() + timedelta(days=14),
-        invoice="tenants/demo/invoice.pdf",
+        invoice=ContentFile(DEMO_INVOICE, name="Smith Consulting invoice 0412.pdf"),
     )
     submit(request_id=rejected.pk, user=requester)
     services.request_decide(

@@ -22,15 +22,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.audit import AuditChained
+from opsplatform.files import CSV, DOCUMENTS, IMAGES, MB, PDF, PrivateFileField
 from opsplatform.tenancy.models import TenantModel
 from tenants.models import CURRENCIES
 from tenants.roles import RoleCode
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+# Invoices and attachments: checked while the upload streams (opsplatform.files).
+MAX_FILE_BYTES = 20 * MB
 
 
 def attachment_path(instance, filename: str) -> str:
-    # File paths carry the tenant id (tenancy invariant 4).
+    # Only old migrations name this; files are now stored by opsplatform.files.
     return f"tenants/{instance.tenant_id}/approvals/{filename}"
 
 
@@ -277,7 +280,17 @@ class ApprovalRequest(TenantModel):
         help_text=_("Needed when the payment is in another currency: approval limits use it."),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    invoice = models.FileField(_("invoice"), upload_to=attachment_path, blank=True)
+    invoice = PrivateFileField(
+        _("invoice"),
+        area="approvals/invoices",
+        types=(PDF, *IMAGES),
+        max_size=MAX_FILE_BYTES,
+        name_field="invoice_name",
+        blank=True,
+    )
+    invoice_name = models.CharField(
+        _("invoice file name"), max_length=255, blank=True, editable=False
+    )
     # value-added service
     service = models.CharField(_("service"), max_length=200, blank=True)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
@@ -550,7 +563,16 @@ class Attachment(TenantModel):
         related_name="attachments",
         verbose_name=_("request"),
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    # Whoever may see the request may download its attachments.
+    file = PrivateFileField(
+        _("file"),
+        area="approvals/attachments",
+        types=(*DOCUMENTS, CSV),
+        max_size=MAX_FILE_BYTES,
+        name_field="original_name",
+        owner="request",
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -569,7 +591,7 @@ class Attachment(TenantModel):
         indexes = [models.Index(fields=["tenant", "request"], name="attachment_request")]
 
     def __str__(self):
-        return self.file.name.rsplit("/", 1)[-1]
+        return self.file.original_name
 
 
 class Delegation(TenantModel):

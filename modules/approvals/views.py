@@ -39,6 +39,7 @@ from modules.approvals.selectors import (
     steps_for_tracker,
     visible_requests,
 )
+from opsplatform.files import accepts_uploads
 from tenants.models import User
 
 INBOX_PAGE_SIZE = 50
@@ -235,19 +236,23 @@ def add_comment(request, pk):
 
 
 @require_POST
+@accepts_uploads(file="approvals.Attachment.file")
 def add_attachment(request, pk):
     obj = _request_or_404(request, pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
         return _back(request, obj)
-    if upload.size > services.MAX_ATTACHMENT_BYTES:
-        messages.error(request, _("The file is larger than 20 MB."))
-        return _back(request, obj)
-    services.attachment_add(
-        request=obj, user=request.user, file=upload, note=request.POST.get("note", "")
-    )
-    messages.success(request, _("File attached."))
+    try:
+        services.attachment_add(
+            request=obj, user=request.user, file=upload, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        # Too large (stopped while streaming) or a type not allowed: nothing is stored.
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("File attached."))
     return _back(request, obj)
 
 

@@ -336,6 +336,7 @@ _STORED_FIELDS = [
     # Not imported, but carried so that history rows of an update are complete.
     "membership_id",
     "photo",
+    "photo_name",
     "created_at",
     "updated_at",
 ]

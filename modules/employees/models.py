@@ -12,12 +12,23 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsplatform.files import (
+    CSV,
+    DOCX,
+    IMAGES,
+    MB,
+    PDF,
+    XLSX,
+    Permission,
+    PrivateFileField,
+    PrivateImageField,
+)
 from opsplatform.tenancy.models import TenantModel
 from tenants.models import CURRENCIES
 
 
 def employee_file_path(instance, filename: str) -> str:
-    # File paths carry the tenant id (tenancy invariant 4).
+    # Only old migrations name this; files are now stored by opsplatform.files.
     return f"tenants/{instance.tenant_id}/employees/{filename}"
 
 
@@ -180,7 +191,10 @@ class Employee(TenantModel):
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     work_email = models.EmailField(_("work email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    photo = models.ImageField(_("photo"), upload_to=employee_file_path, blank=True)
+    photo = PrivateImageField(
+        _("photo"), area="employees/photos", max_size=5 * MB, name_field="photo_name", blank=True
+    )
+    photo_name = models.CharField(_("photo file name"), max_length=255, blank=True, editable=False)
     hire_date = models.DateField(_("hire date"), default=date.today)
     employment_type = models.CharField(
         _("employment type"),
@@ -329,7 +343,15 @@ class EmployeeDocument(TenantModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     number = models.CharField(_("number"), max_length=64, blank=True)
-    file = models.FileField(_("file"), upload_to=employee_file_path, blank=True)
+    file = PrivateFileField(
+        _("file"),
+        area="employees/documents",
+        types=(PDF, *IMAGES, DOCX),
+        max_size=20 * MB,
+        name_field="file_name",
+        blank=True,
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=255, blank=True)
@@ -369,6 +391,7 @@ def expiring_cutoff() -> date:
 
 
 def import_file_path(instance, filename: str) -> str:
+    # Only old migrations name this; files are now stored by opsplatform.files.
     return f"tenants/{instance.tenant_id}/imports/{filename}"
 
 
@@ -383,7 +406,16 @@ class ImportJob(TenantModel):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
-    file = models.FileField(_("file"), upload_to=import_file_path)
+    # The file of an import is the importer's business (it may carry salaries):
+    # only people who may import can download it.
+    file = PrivateFileField(
+        _("file"),
+        area="imports",
+        types=(XLSX, CSV),
+        max_size=50 * MB,
+        name_field="original_name",
+        owner=Permission("employees.import_employee"),
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.CHECKING

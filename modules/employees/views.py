@@ -28,8 +28,10 @@ from modules.employees.selectors import (
     org_chart_by_department,
     org_chart_by_manager,
 )
+from opsplatform.files.fields import check_upload, too_large_error
+from opsplatform.files.uploads import OversizedUpload
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+IMPORT_FILE = ImportJob._meta.get_field("file")
 
 
 class AdminPageMixin:
@@ -60,15 +62,19 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is larger than 50 MB."))
+        if isinstance(upload, OversizedUpload) or upload.size > IMPORT_FILE.max_size:
+            raise too_large_error(IMPORT_FILE.max_size)
+        # The name picks the parser; the content decides whether it is allowed.
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
+        check_upload(upload, IMPORT_FILE)
         return upload
 
 
 class EmployeeImportView(AdminPageMixin, View):
     permission = "employees.import_employee"
+    # The upload handler caps the "file" part at the import file's limit while it streams.
+    upload_fields = {"file": "employees.ImportJob.file"}
 
     def get(self, request):
         return self._page(request, UploadForm())

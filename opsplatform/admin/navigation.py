@@ -45,6 +45,11 @@ def tenant_navigation(request) -> list[dict]:
                     "link": _url("admin:notifications_settings"),
                     "permission": _perm("notifications.change_notificationpreference"),
                 },
+                {
+                    "title": _("Sign-in security"),
+                    "icon": "lock",
+                    "link": _url("admin:account_security"),
+                },
             ],
         },
         {
@@ -179,6 +184,11 @@ def landlord_navigation(request) -> list[dict]:
                     "title": _("Users"),
                     "icon": "person",
                     "link": _url("admin:tenants_user_changelist"),
+                },
+                {
+                    "title": _("Sign-in security"),
+                    "icon": "lock",
+                    "link": _url("admin:account_security"),
                 },
             ],
         },

@@ -16,7 +16,22 @@ from opsplatform.admin.forms import TenantLoginForm
 from opsplatform.permissions import current_membership
 
 
-class TenantAdminSite(UnfoldAdminSite):
+class AccountPagesMixin:
+    """Password reset and change, two-factor, and sign-in security on this site."""
+
+    def get_urls(self):
+        from opsplatform.accounts.urls import account_urls
+
+        return account_urls(self) + super().get_urls()
+
+    def password_change(self, request, extra_context=None):
+        from opsplatform.accounts.passwords import ChangeView
+
+        request.current_app = self.name
+        return ChangeView.as_view(site=self, extra_context=extra_context)(request)
+
+
+class TenantAdminSite(AccountPagesMixin, UnfoldAdminSite):
     settings_name = "UNFOLD"
     site_title = _("Workspace")
     site_header = _("Workspace")
@@ -35,7 +50,7 @@ class TenantAdminSite(UnfoldAdminSite):
         )
 
 
-class LandlordAdminSite(UnfoldAdminSite):
+class LandlordAdminSite(AccountPagesMixin, UnfoldAdminSite):
     settings_name = "UNFOLD_LANDLORD"
     site_title = _("Platform administration")
     site_header = _("Platform administration")

@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "channels",
     "anymail",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "opsplatform",
     "opsplatform.notifications",
     "tenants",
@@ -79,10 +83,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "opsplatform.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: each tells the person why they were signed out or sent on.
+    "opsplatform.accounts.sessions.SessionTimeoutMiddleware",
+    "opsplatform.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a lockout seen during the view into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Tenant hosts use the tenant URLconf; the middleware switches root hosts to the landlord one.
@@ -148,7 +158,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops"),
-        }
+        },
+        # Login throttling: no tenant in the key, so every host counts the same failures.
+        "axes": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops") + ":axes",
+        },
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -167,7 +183,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
-        }
+        },
+        "axes": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "axes"},
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     HUEY = {
@@ -180,7 +197,10 @@ else:
 AUTH_USER_MODEL = "tenants.User"
 # The email backend first: it is the one that logs people in (and the one a
 # session names); rules then answers the role questions.
+# axes's standalone backend goes first: it only refuses a locked-out attempt and
+# logs no one in, so sessions still name the email backend.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "opsplatform.auth.EmailBackend",
     "rules.permissions.ObjectPermissionBackend",
 ]
@@ -191,6 +211,39 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# -- login throttling (django-axes; opsplatform.accounts.throttle says why the cache) --
+AXES_HANDLER = "opsplatform.accounts.throttle.CacheHandler"
+# Without Redis the counts live in one process's memory: right for one
+# development server, wrong for several workers (production requires Redis).
+AXES_CACHE = "axes"
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_MINUTES = int(env("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_MAX_MINUTES = int(env("LOGIN_COOLOFF_MAX_MINUTES", str(24 * 60)))
+AXES_COOLOFF_TIME = "opsplatform.accounts.throttle.cool_off"
+AXES_LOCKOUT_PARAMETERS = "opsplatform.accounts.throttle.lockout_parameters"
+AXES_USERNAME_CALLABLE = "opsplatform.accounts.throttle.username_of"
+AXES_LOCKOUT_CALLABLE = "opsplatform.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Retrying during a lockout does not move its end: the time we announce stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "token"]
+# Behind a proxy, how many proxies append to X-Forwarded-For (0: the socket's REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "opsplatform.accounts.throttle.client_ip"
+
+# -- two-factor (django-otp TOTP; docs/security-auth.md) --
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "Ops Platform")
+# Platform staff cannot reach the landlord admin without a confirmed device.
+TWO_FACTOR_REQUIRED_FOR_STAFF = env_bool("TWO_FACTOR_REQUIRED_FOR_STAFF", True)
+
+# -- sessions: idle timeout and absolute lifetime (opsplatform.accounts.sessions) --
+SESSION_IDLE_TIMEOUT_SECONDS = int(env("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_LIFETIME_SECONDS = int(env("SESSION_ABSOLUTE_LIFETIME_SECONDS", str(12 * 3600)))
+# The idle clock is written at most this often, so a busy page does not save the session each time.
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME_SECONDS
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(3 * 3600)))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
@@ -209,6 +262,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# User files live in private storage: S3 when a bucket is configured, else MEDIA_ROOT,
+# which no URL maps (docs/files.md). They are served only by the private-file view.
+if env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "default_acl": None,
+            # Downloads are redirects to links signed for PRIVATE_FILES_URL_EXPIRY seconds.
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+# nginx: an `internal` location that maps this prefix onto MEDIA_ROOT (X-Accel-Redirect).
+PRIVATE_FILES_ACCEL_PREFIX = env("PRIVATE_FILES_ACCEL_PREFIX", "")
+# How long a signed S3 download link lives.
+PRIVATE_FILES_URL_EXPIRY = int(env("PRIVATE_FILES_URL_EXPIRY", "60"))
+# Uploads: each private field has its own limit, counted while the upload streams;
+# a file for any other form field gets FILE_UPLOAD_MAX_BYTES; a whole request body
+# past REQUEST_BODY_MAX_BYTES is refused with 413 at the ASGI edge.
+FILE_UPLOAD_HANDLERS = [
+    "opsplatform.files.uploads.PrivateUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_BYTES = int(env("FILE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(60 * 1024 * 1024)))
 
 # Email: console in development, Amazon SES through anymail when configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ops Platform <no-reply@opsplatform.localhost>")

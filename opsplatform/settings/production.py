@@ -16,6 +16,9 @@ from opsplatform.settings import env, env_bool, env_list  # noqa: E402
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not os.environ.get("REDIS_URL"):
+    # Login throttling counts failures in Redis, shared by every worker.
+    raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
 DEBUG = False
 # Custom tenant domains are allowed in; unknown hosts are answered with a 404

@@ -1,8 +1,10 @@
-"""URLs both hosts serve."""
+"""URLs both hosts serve.
 
-from django.conf import settings
-from django.urls import path, re_path
-from django.views.static import serve
+There is no /media/ route on any host: user files are private and served only
+by the workspace's ``private-file`` view (opsplatform/files/views.py).
+"""
+
+from django.urls import path
 
 from opsplatform import views
 
@@ -10,9 +12,3 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/language/", views.language_switch, name="language-switch"),
 ]
-
-if settings.DEBUG:
-    # Uploaded files in development; production serves MEDIA_ROOT from the proxy or storage.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]

@@ -193,9 +193,17 @@ def test_the_landlord_admin_is_open_to_platform_staff(
 def test_platform_staff_sign_in_to_the_landlord_admin_with_their_password(
     platform_admin, client_for
 ):
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=platform_admin, name="phone", confirmed=True)
     client = client_for(None)
     response = _login(client, platform_admin.email)
     assert response.status_code == 302
+    # The password alone stops at the code step (staff must use two-factor).
+    assert client.get("/admin/tenants/tenant/")["Location"].startswith("/admin/two-factor/")
+    code = TOTP(device.bin_key).token()
+    client.post("/admin/two-factor/", {"otp_token": f"{code:06d}", "next": "/admin/"})
     assert client.get("/admin/tenants/tenant/").status_code == 200
 
 

@@ -248,11 +248,12 @@ def test_an_invitation_still_works_on_its_last_day(tenant_a, acme_owner, invite,
 
 
 def test_an_expired_invitation_can_be_replaced_by_a_new_one(
-    tenant_a, acme_owner, invite, client_for
+    tenant_a, owner_a, acme_owner, invite, client_for
 ):
     invite(acme_owner, "late@acme.test", ["employee"])
     with freeze_time(timezone.now() + timedelta(days=8)):
-        response = invite(acme_owner, "late@acme.test", ["employee"])
+        # A week later the owner signs in again (sessions end after 12 hours).
+        response = invite(client_for(tenant_a, owner_a), "late@acme.test", ["employee"])
         assert response.status_code == 302
         assert len(mail.outbox) == 2
         _host, path = _link(mail.outbox[1])
@@ -261,13 +262,14 @@ def test_an_expired_invitation_can_be_replaced_by_a_new_one(
 
 
 def test_resending_an_invitation_emails_the_link_again_and_extends_it(
-    tenant_a, acme_owner, invite, client_for, django_capture_on_commit_callbacks
+    tenant_a, owner_a, acme_owner, invite, client_for, django_capture_on_commit_callbacks
 ):
     invite(acme_owner, "slow@acme.test", ["employee"])
     invitation = _invitation(tenant_a, "slow@acme.test")
     with freeze_time(timezone.now() + timedelta(days=5)):
         with django_capture_on_commit_callbacks(execute=True):
-            acme_owner.post(
+            # Days later the owner is signed in afresh (sessions end after 12 hours).
+            client_for(tenant_a, owner_a).post(
                 "/admin/tenants/invitation/",
                 {"action": "resend", "_selected_action": [str(invitation.pk)]},
             )

@@ -10,7 +10,6 @@ is told who made it; nothing of theirs is written.
 from modules.approvals.services.common import Decision, RequestRefused
 from modules.approvals.services.deadlines import sla_sweep
 from modules.approvals.services.requests import (
-    MAX_ATTACHMENT_BYTES,
     Outcome,
     attachment_add,
     check_complete,
@@ -31,7 +30,6 @@ from modules.approvals.services.routes import (
 )
 
 __all__ = [
-    "MAX_ATTACHMENT_BYTES",
     "Decision",
     "Outcome",
     "PreviewGate",

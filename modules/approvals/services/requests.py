@@ -460,6 +460,3 @@ def attachment_add(*, request: ApprovalRequest, user: User, file, note: str = ""
     attachment.full_clean()
     attachment.save()
     return attachment
-
-
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
