@@ -200,9 +200,12 @@ def seed(*, tenant, stdout) -> None:
     late = _purchase(requester, "Cloud credits (late)", "AWS", [("Credits", 1, 2000)])
     submit(request_id=late.pk, user=requester)
     three_days_ago = timezone.now() - timedelta(days=3)
-    RequestStep.objects.filter(request=late, status=StepStatus.CURRENT).update(
-        entered_at=three_days_ago, due_at=three_days_ago + timedelta(hours=48)
-    )
+    # Saved, not .update(): demo data leaves a history like everything else.
+    for step in RequestStep.objects.filter(request=late, status=StepStatus.CURRENT):
+        step.entered_at = three_days_ago
+        step.due_at = three_days_ago + timedelta(hours=48)
+        step._change_reason = "Demo data: overdue"
+        step.save(update_fields=["entered_at", "due_at"])
     stdout.write(
         f"  {tenant.name}: {ApprovalRequest.objects.count()} requests at every gate "
         f"(logins requester@, manager@, ra@, ceo@{tenant.slug}.test)"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
 from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
@@ -93,8 +94,12 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
     request = ApprovalRequest(kind=kind, title=title, **fields)
     request_save(request=request, user=user)
     if lines:
-        PurchaseLine.objects.bulk_create(
-            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines]
+        # One statement for the lines and one for their history: every write is audited.
+        bulk_create_with_history(
+            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines],
+            PurchaseLine,
+            default_user=user,
+            default_change_reason=_("Created with the request"),
         )
         request_save(request=request, user=user)
     return request
@@ -181,13 +186,16 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
     RequestFlow(request).submit()
     request.save()
     route = route_for(request.kind)
-    RequestStep.objects.bulk_create(
+    bulk_create_with_history(
         [
             RequestStep(
                 request=request, tenant=request.tenant, position=position, **gate.definition()
             )
             for position, gate in enumerate(route.gates.order_by("position", "pk"))
-        ]
+        ],
+        RequestStep,
+        default_user=user,
+        default_change_reason=_("Route copied on submit"),
     )
     _start(request, user=user, action=GateAction.SUBMITTED)
     inboxes_changed()

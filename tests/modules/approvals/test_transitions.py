@@ -311,3 +311,26 @@ def test_the_machine_refuses_moves_that_do_not_exist():
     draft = RequestFlow(ApprovalRequest(status=RequestStatus.DRAFT))
     with pytest.raises(TransitionNotAllowed):
         draft.approve(last_gate=False)
+
+
+# -- every write leaves history (docs/audit.md) ---------------------------------------
+
+
+def test_purchase_lines_created_with_the_request_have_history(in_acme):
+    request = purchase(in_acme.requester)
+    (line,) = request.lines.all()
+    (row,) = line.history.all()
+    assert row.history_type == "+"
+    assert row.history_user == in_acme.requester
+    assert row.history_change_reason == "Created with the request"
+
+
+def test_the_gates_copied_on_submit_have_history(in_acme):
+    request = submitted(in_acme)
+    steps = list(request.steps.all())
+    assert steps
+    for step in steps:
+        (created, *later) = step.history.order_by("history_id")
+        assert created.history_type == "+"
+        assert created.history_user == in_acme.requester
+        assert created.history_change_reason == "Route copied on submit"
