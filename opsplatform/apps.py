@@ -11,6 +11,7 @@ class OpsPlatformConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from opsplatform import audit_chain
         from opsplatform.accounts import (
             audit,
             sessions,  # noqa: F401 - connects its receiver
@@ -21,8 +22,10 @@ class OpsPlatformConfig(AppConfig):
         from opsplatform.tenancy.guard import check_restricted_role
         from opsplatform.tenancy.rls import after_migrate
 
-        # Once per migrate run, after every app's tables exist.
+        # Once per migrate run, after every app's tables exist. The audit chain
+        # comes second: it takes back the write rights rls grants on every table.
         post_migrate.connect(after_migrate, dispatch_uid="opsplatform.rls")
+        post_migrate.connect(audit_chain.after_migrate, dispatch_uid="opsplatform.audit_chain")
         connection_created.connect(check_restricted_role, dispatch_uid="opsplatform.db_role")
         throttle._connect_strikes()
         audit.connect()

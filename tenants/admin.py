@@ -337,7 +337,7 @@ class TenantAdmin(LandlordModelAdmin):
         if owner_email:
             messages.info(request, _("Invitation sent to %(email)s.") % {"email": owner_email})
 
-    @action(description=_("Suspend selected companies"))
+    @action(description=_("Suspend selected companies"), permissions=["change"])
     def suspend(self, request, queryset):
         for tenant in queryset:
             services.tenant_suspend(
@@ -345,13 +345,14 @@ class TenantAdmin(LandlordModelAdmin):
             )
         messages.success(request, _("Suspended %(n)d companies.") % {"n": queryset.count()})
 
-    @action(description=_("Reactivate selected companies"))
+    @action(description=_("Reactivate selected companies"), permissions=["change"])
     def reactivate(self, request, queryset):
         for tenant in queryset:
             services.tenant_reactivate(tenant=tenant, by=request.user)
         messages.success(request, _("Reactivated %(n)d companies.") % {"n": queryset.count()})
 
-    @action(description=_("Suspend"), url_path="suspend")
+    # POST only: the admin base answers a GET with "Suspend Acme Corp?" and a button.
+    @action(description=_("Suspend"), url_path="suspend", permissions=["change"])
     def suspend_detail(self, request, object_id):
         from django.shortcuts import get_object_or_404, redirect
 
@@ -362,7 +363,7 @@ class TenantAdmin(LandlordModelAdmin):
         messages.success(request, _("%(name)s is suspended.") % {"name": tenant.name})
         return redirect("admin:tenants_tenant_change", object_id)
 
-    @action(description=_("Reactivate"), url_path="reactivate")
+    @action(description=_("Reactivate"), url_path="reactivate", permissions=["change"])
     def reactivate_detail(self, request, object_id):
         from django.shortcuts import get_object_or_404, redirect
 

@@ -59,7 +59,11 @@ def tenant_create(
 @transaction.atomic
 def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
     if is_primary:
-        Domain.objects.filter(tenant=tenant, is_primary=True).update(is_primary=False)
+        # Row by row, so each address that stops being primary has its history entry.
+        for previous in Domain.objects.select_for_update().filter(tenant=tenant, is_primary=True):
+            previous.is_primary = False
+            previous._change_reason = _("No longer the primary address")
+            previous.save(update_fields=["is_primary"])
     row = Domain(tenant=tenant, domain=domain.strip().lower(), is_primary=is_primary)
     row.full_clean()
     row.save()

@@ -303,8 +303,10 @@ class RouteAdmin(TenantModelAdmin):
         return super().get_queryset(request).prefetch_related("gates")
 
     def changelist_view(self, request, extra_context=None):
-        # Every kind has a route to edit, even in a company that never used approvals.
-        services.routes_ensure_defaults()
+        # Every kind has a route to edit, even in a company that never used approvals;
+        # only for those who edit routes (anyone else's visit writes nothing).
+        if self.has_add_permission(request):
+            services.routes_ensure_defaults()
         return super().changelist_view(request, extra_context)
 
     @display(description=_("gates"))

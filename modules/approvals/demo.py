@@ -22,6 +22,7 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
+from modules.approvals.selectors import current_step
 from modules.employees.models import Employee
 from tenants.models import Membership, RoleGrant, User
 from tenants.roles import RoleCode
@@ -88,11 +89,21 @@ def _purchase(requester, title, vendor, lines):
     )
 
 
+def _decide(request, person, decision, comment=""):
+    # A decision names the gate it was made on (as the page's form does).
+    step = current_step(request)
+    services.request_decide(
+        request_id=request.pk,
+        user=person,
+        decision=decision,
+        comment=comment,
+        step_id=step.pk if step else None,
+    )
+
+
 def _approve(request, *people):
     for person in people:
-        services.request_decide(
-            request_id=request.pk, user=person, decision=services.Decision.APPROVE
-        )
+        _decide(request, person, services.Decision.APPROVE)
 
 
 def seed(*, tenant, stdout) -> None:
@@ -133,11 +144,8 @@ def seed(*, tenant, stdout) -> None:
         invoice=ContentFile(DEMO_INVOICE, name="Smith Consulting invoice 0412.pdf"),
     )
     submit(request_id=rejected.pk, user=requester)
-    services.request_decide(
-        request_id=rejected.pk,
-        user=manager,
-        decision=services.Decision.REJECT,
-        comment="We have no contract with this consultant.",
+    _decide(
+        rejected, manager, services.Decision.REJECT, "We have no contract with this consultant."
     )
 
     returned = services.request_create(
@@ -151,12 +159,7 @@ def seed(*, tenant, stdout) -> None:
         term_months=12,
     )
     submit(request_id=returned.pk, user=requester)
-    services.request_decide(
-        request_id=returned.pk,
-        user=manager,
-        decision=services.Decision.RETURN,
-        comment="Please compare with a second provider.",
-    )
+    _decide(returned, manager, services.Decision.RETURN, "Please compare with a second provider.")
 
     cancelled = services.request_create(
         user=requester,
@@ -197,9 +200,12 @@ def seed(*, tenant, stdout) -> None:
     late = _purchase(requester, "Cloud credits (late)", "AWS", [("Credits", 1, 2000)])
     submit(request_id=late.pk, user=requester)
     three_days_ago = timezone.now() - timedelta(days=3)
-    RequestStep.objects.filter(request=late, status=StepStatus.CURRENT).update(
-        entered_at=three_days_ago, due_at=three_days_ago + timedelta(hours=48)
-    )
+    # Saved, not .update(): demo data leaves a history like everything else.
+    for step in RequestStep.objects.filter(request=late, status=StepStatus.CURRENT):
+        step.entered_at = three_days_ago
+        step.due_at = three_days_ago + timedelta(hours=48)
+        step._change_reason = "Demo data: overdue"
+        step.save(update_fields=["entered_at", "due_at"])
     stdout.write(
         f"  {tenant.name}: {ApprovalRequest.objects.count()} requests at every gate "
         f"(logins requester@, manager@, ra@, ceo@{tenant.slug}.test)"

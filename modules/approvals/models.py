@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opsplatform.audit import AuditChained
 from opsplatform.files import CSV, DOCUMENTS, IMAGES, MB, PDF, PrivateFileField
 from opsplatform.tenancy.models import TenantModel
 from tenants.models import CURRENCIES
@@ -473,11 +474,14 @@ class GateAction(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
-class GateLog(TenantModel):
+class GateLog(TenantModel, AuditChained):
     """One thing that happened to a request on its route. Rows are only ever added."""
 
-    # On PostgreSQL the application's role may not UPDATE or DELETE these rows (rls.py).
+    # On PostgreSQL the application's role may not UPDATE or DELETE these rows (rls.py),
+    # and the database chains each row into the tenant's audit chain (audit_chain.py).
     append_only = True
+    # The database stamps this with its own clock, whatever the client sent.
+    audit_time_field = "at"
 
     request = models.ForeignKey(
         ApprovalRequest, on_delete=models.CASCADE, related_name="log", verbose_name=_("request")

@@ -29,6 +29,7 @@ from modules.employees.models import (
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
 from modules.employees.rules import my_report_ids
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
+from opsplatform.admin.actions import renders_on_get
 
 
 def _report_errors(request, error: ValidationError) -> None:
@@ -213,7 +214,10 @@ class EmployeeAdmin(TenantModelAdmin):
     ordering = ["last_name", "first_name", "pk"]
     readonly_fields = ["created_at", "updated_at"]
 
-    base_fieldsets = [
+    # Salary is confidential (Employee.confidential_fields): the admin base
+    # leaves it out of the form, filters, ordering, search, export and history
+    # of whoever may not read it.
+    fieldsets = [
         (
             None,
             {
@@ -265,22 +269,6 @@ class EmployeeAdmin(TenantModelAdmin):
         from modules.employees.rules import sees_all_people
 
         return sees_all_people.test(request.user)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(self.base_fieldsets)
-        if not request.user.has_perm("employees.view_salary"):
-            fieldsets = [fs for fs in fieldsets if fs[0] != _("Salary")]
-        return fieldsets
-
-    def history_hidden_fields(self, request) -> set[str]:
-        if request.user.has_perm("employees.view_salary"):
-            return set()
-        return {"salary", "salary_currency"}
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["with_salary"] = request.user.has_perm("employees.view_salary")
-        return kwargs
 
     # -- list columns -----------------------------------------------------------
 
@@ -366,6 +354,7 @@ class EmployeeAdmin(TenantModelAdmin):
     def has_bulk_import_permission(self, request):
         return request.user.has_perm("employees.import_employee")
 
+    @renders_on_get  # a link to the import page, which writes on its own POST
     @action(description=_("Import people"), icon="upload_file", permissions=["bulk_import"])
     def bulk_import(self, request):
         return HttpResponseRedirect(reverse("admin:employees_employee_people_import"))
@@ -378,10 +367,12 @@ class EmployeeAdmin(TenantModelAdmin):
             "tenants.add_invitation"
         )
 
+    @renders_on_get  # GET shows the termination form; only its POST terminates
     @action(description=_("Terminate"), url_path="terminate", permissions=["terminate_action"])
     def terminate_action(self, request, object_id):
         return views.terminate_view(self, request, object_id)
 
+    # POST only: the admin base shows a GET "Invite to log in …?" with a button.
     @action(description=_("Invite to log in"), url_path="invite", permissions=["invite_action"])
     def invite_action(self, request, object_id):
         employee = self.get_object(request, object_id)

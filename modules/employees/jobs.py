@@ -8,7 +8,8 @@ import logging
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from modules.employees.importing import ImportFileError, import_employees, plan_import, read_table
 from modules.employees.models import ImportJob
@@ -16,7 +17,7 @@ from opsplatform.tenancy.rls import tenant_transaction
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED_FAILURE = _(
+UNEXPECTED_FAILURE = gettext_lazy(
     "The import stopped on an unexpected error and nothing was saved. "
     "Try again; if it happens again, tell us the time it happened."
 )
@@ -25,13 +26,32 @@ UNEXPECTED_FAILURE = _(
 INLINE_ROW_LIMIT = 2000
 
 
-def _save(job: ImportJob, **changes) -> None:
+def _save(job: ImportJob, *, user=None, **changes) -> None:
+    """Record a status change of the job, with its history row (every status is audited).
+
+    Row-by-row progress is not written here: it lives in the cache
+    (``progress_key``), so the history holds one row per status, not per batch.
+    """
     for name, value in changes.items():
         setattr(job, name, value)
+    if user is not None:
+        job._history_user = user
+    job._change_reason = _("Import status: %(status)s") % {"status": job.get_status_display()}
     # Its own short transaction: in a background run, "importing" must be
     # visible while the import's transaction is still open.
     with tenant_transaction(job.tenant):
-        ImportJob.objects.filter(pk=job.pk).update(**changes)
+        job.save(update_fields=list(changes))
+
+
+def claim_job(job: ImportJob, *, user=None) -> bool:
+    """Move a checked job to "importing" once: a double click or a second tab gets False."""
+    with tenant_transaction(job.tenant):
+        # The row lock makes the check and the change one step.
+        current = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if current.status != ImportJob.Status.READY:
+            return False
+        _save(job, user=user, status=ImportJob.Status.IMPORTING)
+    return True
 
 
 def progress_key(job_id: int) -> str:
@@ -84,7 +104,9 @@ def check_job(job: ImportJob) -> ImportJob:
 def apply_job(job: ImportJob, *, user=None) -> ImportJob:
     """Import all rows or none. The file is checked again: the data may have moved since."""
     content = _read(job)
-    _save(job, status=ImportJob.Status.IMPORTING, processed_rows=0)
+    if job.status != ImportJob.Status.IMPORTING or job.processed_rows:
+        # Usually claim_job has already recorded "importing": no second history row.
+        _save(job, user=user, status=ImportJob.Status.IMPORTING, processed_rows=0)
 
     def progress(done: int) -> None:
         cache.set(progress_key(job.pk), done, 3600)

@@ -289,6 +289,13 @@ class Employee(TenantModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Read by the admin base on every path (form, filters, ordering, search,
+    # export, history): whoever lacks the permission never sees these.
+    confidential_fields = {
+        "salary": "employees.view_salary",
+        "salary_currency": "employees.view_salary",
+    }
+
     class Meta:
         verbose_name = _("employee")
         verbose_name_plural = _("employees")

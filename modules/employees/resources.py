@@ -8,7 +8,7 @@ from __future__ import annotations
 from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
-from modules.employees.columns import COLUMN_NAMES, SALARY_COLUMNS
+from modules.employees.columns import COLUMN_NAMES
 from modules.employees.models import Department, Employee, Position
 from opsplatform.admin.resources import SafeExportMixin, TenantModelResource
 
@@ -63,7 +63,8 @@ class PositionResource(TenantModelResource):
 
 
 class EmployeeResource(SafeExportMixin, resources.ModelResource):
-    """Export, in the same columns the import reads."""
+    """Export, in the same columns the import reads. Salary columns are in the
+    file only for a viewer who may read them (``Employee.confidential_fields``)."""
 
     department = fields.Field(attribute="department__name", column_name="department")
     position = fields.Field(attribute="position__title", column_name="position")
@@ -71,20 +72,10 @@ class EmployeeResource(SafeExportMixin, resources.ModelResource):
     schedule = fields.Field(attribute="schedule__name", column_name="schedule")
     manager = fields.Field(attribute="manager__employee_number", column_name="manager")
 
-    def __init__(self, with_salary: bool = False, **kwargs):
-        super().__init__(**kwargs)
-        self.with_salary = with_salary
-
     class Meta:
         model = Employee
         fields = tuple(COLUMN_NAMES)
         export_order = tuple(COLUMN_NAMES)
-
-    def get_export_fields(self, selected_fields=None):
-        export_fields = super().get_export_fields(selected_fields)
-        if not self.with_salary:
-            export_fields = [f for f in export_fields if f.column_name not in SALARY_COLUMNS]
-        return export_fields
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("department", "position", "location", "schedule", "manager")

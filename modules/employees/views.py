@@ -152,13 +152,9 @@ class ImportJobView(AdminPageMixin, View):
             )
             return HttpResponseRedirect(request.path)
         # Claim the job first, so that a double click starts it once.
-        claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.IMPORTING
-        )
-        if not claimed:
+        if not jobs.claim_job(job, user=request.user):
             messages.info(request, _("This import has already started."))
             return HttpResponseRedirect(request.path)
-        job.status = ImportJob.Status.IMPORTING
         if job.total_rows <= jobs.INLINE_ROW_LIMIT:
             jobs.apply_job(job, user=request.user)
             job.refresh_from_db()

@@ -9,23 +9,38 @@ default manager; what Django or a library reads around it is closed here:
   never a redirect that tells "exists elsewhere" from "never existed";
 - history rows are read through the tenant column, not only by object id;
 - imports build resources that cannot name a tenant;
-- permissions come from ``rules`` predicates (``<app>.<action>_<model>``).
+- permissions come from ``rules`` predicates (``<app>.<action>_<model>``);
+- history pages follow the person's narrowed list (``get_queryset``) and
+  old versions are read-only for everyone: no POST restores or saves;
+- a model's confidential fields (``opsplatform.confidential``) are left out
+  of every path of someone without their permission: form, list columns,
+  filters and lookups, ordering, search, export, history diffs and versions;
+- unfold actions that write are POST-only behind a confirmation page
+  (``opsplatform.admin.actions``).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.http import Http404
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm
 
+from opsplatform import confidential
+from opsplatform.admin.actions import ConfirmedActionsMixin
 from opsplatform.admin.resources import tenant_resource_factory
 from opsplatform.admin.sane_input import harden_formfield
 from opsplatform.tenancy.context import require_current_tenant
+
+READ_METHODS = ("GET", "HEAD")
 
 
 class TenantAdminMixin:
@@ -44,7 +59,135 @@ class TenantAdminMixin:
         )
 
 
-class TenantModelAdmin(TenantAdminMixin, SimpleHistoryAdmin, ImportExportModelAdmin, ModelAdmin):
+class ConfidentialFieldsMixin:
+    """Leaves the model's confidential fields out of every path of a person who
+    may not read them (see ``opsplatform.confidential``)."""
+
+    def hidden_fields(self, request) -> set[str]:
+        return confidential.hidden_fields(request.user, self.model)
+
+    def _hides(self, request, path) -> bool:
+        return confidential.path_is_hidden(request.user, self.model, path)
+
+    def lookup_allowed(self, lookup, value, request):
+        # Filtering by a value one may not read is reading it, one bisection
+        # step at a time: refused outright (a 400), never answered.
+        if self._hides(request, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except DisallowedModelAdminLookup:
+            return refusal(request, self, _("This list cannot be filtered that way."))
+
+    def get_list_display(self, request):
+        return [
+            item
+            for item in super().get_list_display(request)
+            if not self._column_hidden(request, item)
+        ]
+
+    def _column_hidden(self, request, item) -> bool:
+        if not isinstance(item, str):
+            item = getattr(item, "__name__", "")
+        if self._hides(request, item):
+            return True
+        attr = getattr(self, item, None) if item else None
+        ordering = getattr(attr, "admin_order_field", None)
+        return ordering is not None and self._hides(request, ordering)
+
+    def get_sortable_by(self, request):
+        return [
+            item
+            for item in super().get_sortable_by(request)
+            if not self._column_hidden(request, item)
+        ]
+
+    def get_list_filter(self, request):
+        kept = []
+        for item in super().get_list_filter(request):
+            name = item[0] if isinstance(item, list | tuple) else item
+            if isinstance(name, str) and self._hides(request, name):
+                continue
+            kept.append(item)
+        return kept
+
+    def get_search_fields(self, request):
+        return [
+            name for name in super().get_search_fields(request) if not self._hides(request, name)
+        ]
+
+    def get_ordering(self, request):
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering or [])
+        kept = [item for item in ordering if not self._hides(request, item)]
+        if kept == ordering:
+            return super().get_ordering(request)
+        return kept or ["-pk"]
+
+    def get_fieldsets(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not hidden:
+            return fieldsets
+        kept = []
+        for name, options in fieldsets:
+            fields = []
+            for row in options.get("fields", ()):
+                if isinstance(row, list | tuple):
+                    row = tuple(f for f in row if f not in hidden)
+                    if row:
+                        fields.append(row)
+                elif row not in hidden:
+                    fields.append(row)
+            if fields:
+                kept.append((name, {**options, "fields": fields}))
+        return kept
+
+    def get_readonly_fields(self, request, obj=None):
+        hidden = self.hidden_fields(request)
+        return [f for f in super().get_readonly_fields(request, obj) if f not in hidden]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Belt and braces: a form class that names the field itself still loses it.
+        for name in self.hidden_fields(request):
+            form.base_fields.pop(name, None)
+        return form
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        kwargs["viewer"] = request.user
+        return kwargs
+
+    def history_hidden_fields(self, request) -> set[str]:
+        """Fields whose old and new values this person may not read in the history."""
+        return self.hidden_fields(request)
+
+
+def refusal(request, model_admin, message, status: int = 400):
+    return TemplateResponse(
+        request,
+        "opsplatform/admin/refusal.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.model._meta,
+            "title": message,
+            "message": message,
+        },
+        status=status,
+    )
+
+
+class TenantModelAdmin(
+    TenantAdminMixin,
+    ConfidentialFieldsMixin,
+    ConfirmedActionsMixin,
+    SimpleHistoryAdmin,
+    ImportExportModelAdmin,
+    ModelAdmin,
+):
     import_form_class = ImportForm
     export_form_class = ExportForm
     # Import is opt-in per screen (a resource with its own validation);
@@ -74,37 +217,72 @@ class TenantModelAdmin(TenantAdminMixin, SimpleHistoryAdmin, ImportExportModelAd
         self._require_object_here(request, object_id)
         return super().delete_view(request, object_id, extra_context)
 
+    # -- history: the person's own rows, read-only ---------------------------
+
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         tenant = require_current_tenant()
         queryset = super().get_history_queryset(request, history_manager, pk_name, object_id)
         return queryset.filter(tenant_id=tenant.pk)
 
-    def history_view(self, request, object_id, extra_context=None):
-        # simple-history falls back to the newest historical row when the
-        # object is gone; that row must also be this tenant's, so only
-        # objects visible here (or deleted from here) have a history page.
+    def _history_object(self, request, object_id):
+        """The row whose history this person may read, or 404.
+
+        A live row must be in the person's own (narrowed) list, exactly as its
+        change page. A deleted row (gone from the whole company, with history
+        here) is open to those who could have viewed and deleted its last
+        version: no list is left to narrow it, so the object's own rules decide.
+        """
         tenant = require_current_tenant()
         pk_name = self.model._meta.pk.attname
-        object_id_value = unquote(object_id)
-        exists_here = self.get_queryset(request).filter(**{pk_name: object_id_value}).exists()
-        if not exists_here:
-            history = self.model.history.filter(**{pk_name: object_id_value}, tenant_id=tenant.pk)
-            if not history.exists():
-                raise Http404
+        object_id = unquote(object_id)
+        live = self.get_queryset(request).filter(**{pk_name: object_id}).first()
+        if live is not None:
+            return live
+        if self.model._default_manager.filter(**{pk_name: object_id}).exists():
+            raise Http404  # in the company, outside this person's list
+        last = (
+            self.model.history.filter(**{pk_name: object_id}, tenant_id=tenant.pk)
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        if last is None:
+            raise Http404
+        instance = last.instance
+        if not (
+            self.has_view_permission(request, instance)
+            and self.has_delete_permission(request, instance)
+        ):
+            raise Http404
+        return instance
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._history_object(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """An old version, shown read-only. It never saves: restoring an old
+        version is a change like any other and goes through the change form."""
         tenant = require_current_tenant()
+        obj = self._history_object(request, object_id)
         pk_name = self.model._meta.pk.attname
         if not self.model.history.filter(
             **{pk_name: unquote(object_id)}, history_id=unquote(version_id), tenant_id=tenant.pk
         ).exists():
             raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        request._history_read_only = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def history_hidden_fields(self, request) -> set[str]:
-        """Fields whose old and new values this person may not read in the history."""
-        return set()
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "_history_read_only", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         hidden = self.history_hidden_fields(request)
@@ -156,13 +334,28 @@ class TenantStackedInline(TenantAdminMixin, StackedInline):
     extra = 0
 
 
-class LandlordModelAdmin(SimpleHistoryAdmin, ModelAdmin):
+class LandlordModelAdmin(ConfirmedActionsMixin, SimpleHistoryAdmin, ModelAdmin):
     """Landlord screens: platform staff, global tables, Django's own permissions."""
 
     show_full_result_count = False
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Old versions are read-only here too: no POST restores them.
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        request._history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "_history_read_only", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
 
 
 __all__ = [

@@ -78,6 +78,7 @@ def deliver(tenant, notification_ids: list[int]) -> None:
                 logger.exception("Notification %s: email failed", notification.pk)
             else:
                 notification.emailed_at = timezone.now()
+                # Delivery bookkeeping, not audited (docs/audit.md).
                 Notification.objects.filter(pk=notification.pk).update(
                     emailed_at=notification.emailed_at
                 )

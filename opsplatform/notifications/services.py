@@ -69,6 +69,8 @@ def notify(
         )
     if not rows:
         return []
+    # No history rows, on purpose (docs/audit.md): a notification is a message derived
+    # from an audited event (its history row or gate-log row), not a record of its own.
     created = Notification.objects.bulk_create(rows)
     pending = [row.pk for row in created if row.email or row.live]
     if pending:
@@ -84,6 +86,7 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
     notification = Notification.objects.get(pk=notification_id, recipient_id=user.pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
+        # Read marks are a person's own inbox state, not audited (docs/audit.md).
         Notification.objects.filter(pk=notification.pk).update(read_at=notification.read_at)
     return notification
 

@@ -233,6 +233,10 @@ def grant_app_role(role: str, using: str = "default") -> None:
         for table in append_only_tables():
             if table in existing:
                 cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {q(table)} FROM {q(role)}")
+    # The audit chain's heads: readable, never writable (opsplatform/audit_chain.py).
+    from opsplatform.audit_chain import restrict_app_role
+
+    restrict_app_role(role, using=using)
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:

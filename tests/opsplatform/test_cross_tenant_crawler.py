@@ -52,8 +52,9 @@ class LeakyInvitationAdmin(TenantModelAdmin):
 
 
 class LeakyHistoryMembershipAdmin(TenantModelAdmin):
-    """Filters its list properly but reads history by id alone, and its
-    autocomplete searches every tenant."""
+    """Filters its list properly but reads history by id alone across every
+    tenant (history is scoped to the current tenant, so that takes an explicit
+    ``all_tenants()``), and its autocomplete searches every tenant."""
 
     search_fields = ["user__email"]
 
@@ -63,7 +64,7 @@ class LeakyHistoryMembershipAdmin(TenantModelAdmin):
         return super().get_search_results(request, queryset, search_term)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        return history_manager.filter(**{pk_name: object_id})
+        return history_manager.all_tenants().filter(**{pk_name: object_id})
 
     def history_view(self, request, object_id, extra_context=None):
         return super(TenantModelAdmin, self).history_view(request, object_id, extra_context)

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from opsplatform.tenancy import tenant_context
 from tenants import services
-from tenants.models import Membership, RoleGrant, User
+from tenants.models import Domain, Membership, RoleGrant, User
 from tenants.roles import RoleCode
 
 pytestmark = pytest.mark.django_db
@@ -519,3 +519,15 @@ def test_an_unknown_language_is_ignored(tenant_a, owner_a, client_for):
 def test_user_set_language_refuses_an_unknown_language(owner_a):
     with pytest.raises(ValidationError):
         services.user_set_language(user=owner_a, language="klingon")
+
+
+def test_a_new_primary_address_leaves_history_on_the_one_it_replaces(tenant_a):
+    old = Domain.objects.get(tenant=tenant_a, is_primary=True)
+    new = services.domain_add(tenant=tenant_a, domain="acme.example.com", is_primary=True)
+
+    old.refresh_from_db()
+    assert not old.is_primary and new.is_primary
+    latest = old.history.latest()
+    assert latest.history_type == "~"
+    assert latest.is_primary is False
+    assert latest.history_change_reason == "No longer the primary address"

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
 from modules.approvals.kinds import AMOUNT_FIELD, KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
@@ -92,8 +94,12 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
     request = ApprovalRequest(kind=kind, title=title, **fields)
     request_save(request=request, user=user)
     if lines:
-        PurchaseLine.objects.bulk_create(
-            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines]
+        # One statement for the lines and one for their history: every write is audited.
+        bulk_create_with_history(
+            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines],
+            PurchaseLine,
+            default_user=user,
+            default_change_reason=_("Created with the request"),
         )
         request_save(request=request, user=user)
     return request
@@ -184,13 +190,16 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
     RequestFlow(request).submit()
     request.save()
     route = route_for(request.kind)
-    RequestStep.objects.bulk_create(
+    bulk_create_with_history(
         [
             RequestStep(
                 request=request, tenant=request.tenant, position=position, **gate.definition()
             )
             for position, gate in enumerate(route.gates.order_by("position", "pk"))
-        ]
+        ],
+        RequestStep,
+        default_user=user,
+        default_change_reason=_("Route copied on submit"),
     )
     _start(request, user=user, action=GateAction.SUBMITTED)
     inboxes_changed()
@@ -242,18 +251,26 @@ def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
     }
 
 
+OUT_OF_DATE = _lazy(
+    "This form is out of date: it does not say which gate you decided. Reload the page and decide again."
+)
+
+
 def _check_decidable(
     request: ApprovalRequest, step: RequestStep | None, user: User, step_id
 ) -> None:
+    # A decision names the gate the person saw. Without it a second click (or
+    # a crafted POST) would land on whatever gate the request has reached
+    # since, deciding a gate nobody looked at.
+    if step_id is None or not str(step_id).isdigit():
+        raise RequestRefused(OUT_OF_DATE)
     if request.requester_id == user.pk:
         raise RequestRefused(_("You cannot decide your own request."))
     if request.status != RequestStatus.IN_REVIEW or step is None:
         raise RequestRefused(_already_decided_message(request))
-    if step_id is not None and not str(step_id).isdigit():
-        raise RequestRefused(_("This form is out of date: reload the page and decide again."))
-    if step_id is not None and str(step_id) != str(step.pk):
+    if str(step_id) != str(step.pk):
         # The form was for a gate that has since been decided.
-        raise RequestRefused(_already_decided_message(request, step_id))
+        raise RequestRefused(_already_decided_message(request))
     if not can_decide(user, step, request):
         raise RequestRefused(
             _("The %(gate)s gate of %(reference)s is not yours to decide.")
@@ -273,8 +290,9 @@ def request_decide(
 ) -> Outcome:
     """Approve, reject or return the gate the request stands at.
 
-    ``step_id`` is the gate the person was looking at: if another decision
-    moved the request meanwhile, this one is refused with who decided first.
+    ``step_id`` is the gate the person was looking at, and is required: if
+    another decision moved the request meanwhile, this one is refused with who
+    decided first; without it the decision is refused as out of date.
     ``return_to`` (a step id) sends the request back to an earlier gate
     instead of to the requester.
     """
@@ -396,10 +414,10 @@ def request_decide(
 def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
     """Approve several requests, each exactly as if approved alone; one outcome per request.
 
-    ``items`` are request ids, or (request id, gate id) pairs for the gates the
-    person saw, so a request that moved on meanwhile is refused, not approved at
-    its next gate. Each decision has its own savepoint: a refusal leaves the
-    others standing.
+    ``items`` are (request id, gate id) pairs for the gates the person saw, so
+    a request that moved on meanwhile is refused, not approved at its next
+    gate; an item without its gate is refused as out of date. Each decision has
+    its own savepoint: a refusal leaves the others standing.
     """
     results = []
     for item in items:

@@ -80,3 +80,16 @@ def purchase(user: User, *, total: int = 1000, title: str = "Laptops", **fields)
 def in_acme(chain):
     with tenant_context(chain.tenant):
         yield chain
+
+
+def gate_of(request) -> int:
+    """The gate a request stands at: what its page's decision form sends as ``step``."""
+    from modules.approvals.models import StepStatus
+
+    return request.steps.get(status=StepStatus.CURRENT).pk
+
+
+def decide(request, user, decision="approve", **kwargs):
+    """Decide the gate the request stands at, naming it as the page's form does."""
+    kwargs.setdefault("step_id", gate_of(request))
+    return services.request_decide(request_id=request.pk, user=user, decision=decision, **kwargs)

@@ -19,7 +19,7 @@ from modules.approvals.models import (
 from opsplatform.tenancy import tenant_context
 from tenants.models import Membership
 
-from .conftest import purchase
+from .conftest import decide, gate_of, purchase
 
 URLCONF = "opsplatform.urls.tenant"
 
@@ -125,8 +125,12 @@ def test_submit_from_the_page_then_the_manager_approves_from_the_page(chain, cli
 
 def test_a_forged_post_for_a_gate_that_is_not_yours_changes_nothing(chain, client_for):
     request = submitted(chain)
+    with tenant_context(chain.tenant):
+        gate = gate_of(request)
     response = client_for(chain.tenant, chain.ceo).post(
-        url("approvals_request_decide", request.pk), {"decision": "approve"}, follow=True
+        url("approvals_request_decide", request.pk),
+        {"decision": "approve", "step": gate},
+        follow=True,
     )
     assert any("not yours to decide" in m for m in messages_of(response))
     with tenant_context(chain.tenant):
@@ -135,9 +139,11 @@ def test_a_forged_post_for_a_gate_that_is_not_yours_changes_nothing(chain, clien
 
 def test_reject_without_a_comment_is_refused(chain, client_for):
     request = submitted(chain)
+    with tenant_context(chain.tenant):
+        gate = gate_of(request)
     response = client_for(chain.tenant, chain.manager).post(
         url("approvals_request_decide", request.pk),
-        {"decision": "reject", "comment": ""},
+        {"decision": "reject", "comment": "", "step": gate},
         follow=True,
     )
     assert any("comment" in m for m in messages_of(response))
@@ -197,8 +203,10 @@ def test_inbox_count_for_the_sidebar(chain, client_for):
 
 def test_bulk_approve_from_the_inbox(chain, client_for):
     requests = [submitted(chain, title=f"R{i}") for i in range(3)]
+    with tenant_context(chain.tenant):
+        rows = [f"{r.pk}:{gate_of(r)}" for r in requests]
     response = client_for(chain.tenant, chain.manager).post(
-        url("approvals_inbox_bulk_approve"), {"request": [r.pk for r in requests]}, follow=True
+        url("approvals_inbox_bulk_approve"), {"request": rows}, follow=True
     )
     shown = messages_of(response)
     assert sum("moves on to Revenue Assurance" in m for m in shown) == 3
@@ -208,7 +216,7 @@ def test_bulk_approve_refuses_a_row_that_moved_on_since_the_page_was_drawn(chain
     request = submitted(chain)
     with tenant_context(chain.tenant):
         seen = request.steps.get(name="Manager").pk
-        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+        decide(request, chain.manager, "approve")
     response = client_for(chain.tenant, chain.manager).post(
         url("approvals_inbox_bulk_approve"), {"request": [f"{request.pk}:{seen}"]}, follow=True
     )
@@ -387,14 +395,20 @@ def test_dashboard_shows_what_awaits_me(chain, client_for):
 def test_return_to_an_earlier_gate_from_the_inbox_row(chain, client_for):
     request = submitted(chain)
     with tenant_context(chain.tenant):
-        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+        decide(request, chain.manager, "approve")
         manager_gate = request.steps.get(name="Manager")
+        ra_gate = gate_of(request)
     client = client_for(chain.tenant, chain.ra)
     body = client.get(url("approvals_inbox")).content.decode()
     assert f'<option value="{manager_gate.pk}">Return to Manager</option>' in body
     response = client.post(
         url("approvals_request_decide", request.pk),
-        {"decision": "return", "comment": "Recheck", "return_to": manager_gate.pk},
+        {
+            "decision": "return",
+            "comment": "Recheck",
+            "return_to": manager_gate.pk,
+            "step": ra_gate,
+        },
         follow=True,
     )
     assert f"{request.reference} returned to Manager." in messages_of(response)
@@ -467,8 +481,8 @@ def test_the_inbox_says_when_i_decide_as_a_deputy(chain, client_for):
         )
         request = purchase(chain.requester, total=20000)
         services.request_submit(request_id=request.pk, user=chain.requester)
-        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
-        services.request_decide(request_id=request.pk, user=chain.ra, decision="approve")
+        decide(request, chain.manager, "approve")
+        decide(request, chain.ra, "approve")
     body = client_for(chain.tenant, chain.director).get(url("approvals_inbox")).content.decode()
     assert request.reference in body
     assert "as deputy of Cleo" in body
@@ -477,9 +491,7 @@ def test_the_inbox_says_when_i_decide_as_a_deputy(chain, client_for):
 def test_the_requester_edits_a_returned_request_and_resubmits_in_one_click(chain, client_for):
     request = submitted(chain, total=900)
     with tenant_context(chain.tenant):
-        services.request_decide(
-            request_id=request.pk, user=chain.manager, decision="return", comment="Two units"
-        )
+        decide(request, chain.manager, "return", comment="Two units")
         line = request.lines.get()
     client = client_for(chain.tenant, chain.requester)
     page = client.get(url("approvals_approvalrequest_change", request.pk)).content.decode()

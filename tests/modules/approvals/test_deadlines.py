@@ -11,7 +11,7 @@ from modules.approvals.models import GateAction, Route, StepStatus
 from modules.approvals.selectors import inbox, stuck_steps
 from tenants.models import Membership
 
-from .conftest import purchase
+from .conftest import decide, purchase
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -65,7 +65,7 @@ def test_escalation_goes_to_the_gates_target_when_set(in_acme):
 
 def test_a_decision_before_the_sweep_wins(in_acme):
     request = submitted_at(in_acme, START)
-    services.request_decide(request_id=request.pk, user=in_acme.manager, decision="approve")
+    decide(request, in_acme.manager, "approve")
     assert sweep_at(START + timedelta(hours=49)) == {"reminded": 0, "escalated": 0}
 
 

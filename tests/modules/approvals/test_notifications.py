@@ -17,7 +17,7 @@ from opsplatform.notifications.models import Notification
 from opsplatform.notifications.services import preferences_save
 from tenants.models import Membership
 
-from .conftest import purchase
+from .conftest import decide, purchase
 
 
 @pytest.fixture
@@ -49,14 +49,14 @@ def test_each_decision_notifies_the_requester_and_the_next_gate(in_acme, committ
     request = purchase(in_acme.requester)
     services.request_submit(request_id=request.pk, user=in_acme.requester)
     with committed():
-        services.request_decide(request_id=request.pk, user=in_acme.manager, decision="approve")
+        decide(request, in_acme.manager, "approve")
     assert [n.title for n in received(in_acme.requester, notices.APPROVED)] == [
         f"{request.reference} was approved at Manager"
     ]
     assert received(in_acme.ra, notices.AWAITING)
     with committed():
-        services.request_decide(request_id=request.pk, user=in_acme.ra, decision="approve")
-        services.request_decide(request_id=request.pk, user=in_acme.owner, decision="approve")
+        decide(request, in_acme.ra, "approve")
+        decide(request, in_acme.owner, "approve")
     assert received(in_acme.requester, notices.COMPLETED)
 
 
@@ -66,12 +66,8 @@ def test_reject_and_return_carry_the_comment(in_acme, committed):
     for request in (first, second):
         services.request_submit(request_id=request.pk, user=in_acme.requester)
     with committed():
-        services.request_decide(
-            request_id=first.pk, user=in_acme.manager, decision="reject", comment="No budget"
-        )
-        services.request_decide(
-            request_id=second.pk, user=in_acme.manager, decision="return", comment="Add a quote"
-        )
+        decide(first, in_acme.manager, "reject", comment="No budget")
+        decide(second, in_acme.manager, "return", comment="Add a quote")
     (rejected,) = received(in_acme.requester, notices.REJECTED)
     (returned,) = received(in_acme.requester, notices.RETURNED)
     assert "No budget" in rejected.body
@@ -132,7 +128,7 @@ def test_a_refused_decision_notifies_nobody(in_acme, committed):
     before = Notification.objects.count()
     with committed():
         try:
-            services.request_decide(request_id=request.pk, user=in_acme.ceo, decision="approve")
+            decide(request, in_acme.ceo, "approve")
         except services.RequestRefused:
             pass
     assert Notification.objects.count() == before

@@ -11,7 +11,7 @@ from modules.approvals import services
 from modules.approvals.models import ApprovalRequest, GateAction, StepStatus
 from opsplatform.tenancy.rls import tenant_transaction
 
-from .conftest import purchase
+from .conftest import decide, purchase
 
 pytestmark = [pytest.mark.postgres]
 
@@ -54,7 +54,7 @@ def test_two_approvers_at_once_make_one_decision(chain, make_member):
     with tenant_transaction(chain.tenant):
         request = purchase(chain.requester)
         services.request_submit(request_id=request.pk, user=chain.requester)
-        services.request_decide(request_id=request.pk, user=chain.manager, decision="approve")
+        decide(request, chain.manager, "approve")
         step_id = request.steps.get(status=StepStatus.CURRENT).pk
 
     outcomes = race(chain.tenant, request.pk, [chain.ra, second_ra], step_id)
@@ -84,9 +84,7 @@ def test_double_click_by_the_same_approver_makes_one_decision(chain):
         try:
             with tenant_transaction(chain.tenant):
                 barrier.wait(timeout=10)
-                services.request_decide(
-                    request_id=request.pk, user=chain.manager, decision="approve", step_id=step_id
-                )
+                decide(request, chain.manager, "approve", step_id=step_id)
             outcomes_list.append("approved")
         except services.RequestRefused as refusal:
             outcomes_list.append(str(refusal))

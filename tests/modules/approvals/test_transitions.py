@@ -16,7 +16,7 @@ from modules.approvals.models import (
 from modules.approvals.selectors import changes_since_last_decision, inbox
 from tenants.models import Membership
 
-from .conftest import purchase
+from .conftest import gate_of, purchase
 
 APPROVE, REJECT, RETURN = (
     services.Decision.APPROVE,
@@ -33,6 +33,9 @@ def submitted(chain, **kwargs):
 
 
 def decide(request, user, decision=APPROVE, **kwargs):
+    # As the page's form: the decision names the gate the request stands at.
+    if "step_id" not in kwargs and request.steps.filter(status=StepStatus.CURRENT).exists():
+        kwargs["step_id"] = gate_of(request)
     return services.request_decide(request_id=request.pk, user=user, decision=decision, **kwargs)
 
 
@@ -117,13 +120,14 @@ def test_reject_and_return_need_a_comment(in_acme):
 
 def test_reject_finishes_the_request(in_acme):
     request = submitted(in_acme)
+    seen = current(request).pk
     decide(request, in_acme.manager, REJECT, comment="Too expensive")
     request.refresh_from_db()
     assert request.status == RequestStatus.REJECTED
     entry = request.log.get(action=GateAction.REJECTED)
     assert (entry.actor, entry.comment) == (in_acme.manager, "Too expensive")
     with pytest.raises(services.RequestRefused, match="Already decided: Mark rejected"):
-        decide(request, in_acme.manager)
+        decide(request, in_acme.manager, step_id=seen)
 
 
 def test_a_stale_form_is_refused_with_who_decided_first(in_acme):
@@ -198,7 +202,7 @@ def test_bulk_approve_reports_each_outcome(in_acme):
     not_mine = submitted(in_acme, title="Other")
     decide(not_mine, in_acme.manager)  # now at Revenue Assurance
     results = services.requests_approve(
-        items=[r.pk for r in mine] + [not_mine.pk], user=in_acme.manager
+        items=[(r.pk, current(r).pk) for r in mine + [not_mine]], user=in_acme.manager
     )
     assert [ok for _pk, ok, _message in results] == [True, True, True, False]
     assert "not yours" in results[-1][2]
@@ -307,3 +311,26 @@ def test_the_machine_refuses_moves_that_do_not_exist():
     draft = RequestFlow(ApprovalRequest(status=RequestStatus.DRAFT))
     with pytest.raises(TransitionNotAllowed):
         draft.approve(last_gate=False)
+
+
+# -- every write leaves history (docs/audit.md) ---------------------------------------
+
+
+def test_purchase_lines_created_with_the_request_have_history(in_acme):
+    request = purchase(in_acme.requester)
+    (line,) = request.lines.all()
+    (row,) = line.history.all()
+    assert row.history_type == "+"
+    assert row.history_user == in_acme.requester
+    assert row.history_change_reason == "Created with the request"
+
+
+def test_the_gates_copied_on_submit_have_history(in_acme):
+    request = submitted(in_acme)
+    steps = list(request.steps.all())
+    assert steps
+    for step in steps:
+        (created, *later) = step.history.order_by("history_id")
+        assert created.history_type == "+"
+        assert created.history_user == in_acme.requester
+        assert created.history_change_reason == "Route copied on submit"

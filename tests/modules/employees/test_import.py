@@ -744,6 +744,21 @@ def test_confirming_the_preview_imports_the_rows(hr_client, hr_a):
     assert row.history_user == hr_a
 
 
+def test_every_status_of_an_import_job_is_in_its_history(hr_client, hr_a):
+    job_url = f"{IMPORT_URL}{job_id_of(upload(hr_client, GOOD_FILE))}/"
+    hr_client.post(job_url, follow=True)
+
+    job = ImportJob.objects.get()
+    rows = list(job.history.order_by("history_id"))
+    changes = [(row.status, row.history_change_reason) for row in rows if row.history_change_reason]
+    assert changes == [
+        (ImportJob.Status.READY, "Import status: Ready to import"),
+        (ImportJob.Status.IMPORTING, "Import status: Importing"),
+        (ImportJob.Status.DONE, "Import status: Imported"),
+    ]
+    assert {row.history_user for row in rows} == {hr_a}
+
+
 def test_a_file_with_errors_shows_them_and_offers_no_confirm_button(hr_client):
     job_url = f"{IMPORT_URL}{job_id_of(upload(hr_client, BAD_FILE))}/"
 

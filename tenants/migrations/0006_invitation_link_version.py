@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenants', '0004_private_files'),
+        ('tenants', '0005_audit_chain_columns'),
     ]
 
     operations = [
