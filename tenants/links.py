@@ -20,7 +20,15 @@ def tenant_url(tenant, path: str) -> str:
 
 
 def invitation_token(invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "t": invitation.tenant_id}, salt=INVITATION_SALT)
+    return signing.dumps(
+        {"i": invitation.pk, "t": invitation.tenant_id, "v": invitation.link_version},
+        salt=INVITATION_SALT,
+    )
+
+
+def invitation_link_is_current(invitation, payload: dict) -> bool:
+    """False for a link from an email that a resend replaced (links made before versions were 0)."""
+    return payload.get("v", 0) == invitation.link_version
 
 
 def read_invitation_token(token: str) -> dict:

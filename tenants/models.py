@@ -338,6 +338,8 @@ class Invitation(TenantModel):
     expires_at = models.DateTimeField(_("expires"), default=default_invitation_expiry)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Signed into the emailed link; a resend bumps it, so only the newest email's link opens.
+    link_version = models.PositiveIntegerField(_("link version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("invitation")

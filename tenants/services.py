@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsplatform.realtime.publish import close_member_sockets
 from opsplatform.tenancy.context import tenant_context
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
@@ -215,6 +216,7 @@ def membership_deactivate(*, membership: Membership, by: User | None) -> Members
         membership.status = Membership.Status.DEACTIVATED
         membership._change_reason = _("Deactivated")
         membership.save(update_fields=["status"])
+    close_member_sockets(tenant_id=membership.tenant_id, user_id=membership.user_id)
     return membership
 
 
@@ -284,8 +286,10 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
         from tenants.models import default_invitation_expiry
 
         invitation.expires_at = default_invitation_expiry()
+        # A new link; every older email's link stops working.
+        invitation.link_version += 1
         invitation._change_reason = _("Resent")
-        invitation.save(update_fields=["expires_at"])
+        invitation.save(update_fields=["expires_at", "link_version"])
     _send_invitation_after_commit(invitation)
     return invitation
 

@@ -18,6 +18,7 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from modules.approvals import services, views
+from modules.approvals.forms import ApprovalRequestForm, PurchaseLineFormSet
 from modules.approvals.kinds import KIND_FIELDS
 from modules.approvals.models import (
     ApprovalRequest,
@@ -80,6 +81,7 @@ class MineFilter(admin.SimpleListFilter):
 
 class PurchaseLineInline(TenantTabularInline):
     model = PurchaseLine
+    formset = PurchaseLineFormSet
     fields = ["description", "quantity", "unit_price", "line_total"]
     readonly_fields = ["line_total"]
     extra = 1
@@ -124,6 +126,7 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     add_form_template = "approvals/request_change_form.html"
     actions = None
     inlines = [PurchaseLineInline]
+    form = ApprovalRequestForm
     # Requests pile up over the years: no COUNT(*) over the table per page.
     paginator = InfinitePaginator
 
@@ -186,6 +189,11 @@ class ApprovalRequestAdmin(TenantModelAdmin):
 
     def get_inlines(self, request, obj):
         return [PurchaseLineInline] if self._kind(request, obj) == RequestKind.PURCHASE else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_kind = self._kind(request, obj)  # a new request's kind comes from ?kind=
+        return form
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self._kind(request, None):
@@ -344,7 +352,10 @@ class DelegationAdmin(TenantModelAdmin):
 
             def clean(self):
                 data = super().clean()
-                principal = data.get("principal") or self.instance.principal
+                # principal_id, not .principal: an empty "approver" leaves none to read.
+                principal = data.get("principal") or (
+                    self.instance.principal if self.instance.principal_id else None
+                )
                 if principal is not None and data.get("deputy") == principal:
                     self.add_error("deputy", _("A person cannot be their own deputy."))
                 return data

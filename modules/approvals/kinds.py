@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from modules.approvals.models import ApprovalRequest, BillingPeriod, RequestKind
+from modules.approvals.models import MONEY, ApprovalRequest, BillingPeriod, RequestKind
 
 # The kind's own fields, in form order; all are required before submitting.
 KIND_FIELDS: dict[str, list[str]] = {
@@ -45,6 +45,17 @@ KIND_ICONS = {
 
 
 CENT = Decimal("0.01")
+# The largest amount the request's ``amount`` column holds (14 digits, 2 after the point).
+AMOUNT_LIMIT = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - CENT
+
+# The field a person types the request's amount into (for a purchase, the lines).
+AMOUNT_FIELD = {
+    RequestKind.PAYMENT: "payment_amount",
+    RequestKind.VAS: "monthly_cost",
+    RequestKind.ASSET: "estimated_cost",
+    RequestKind.PURCHASE: "vendor",
+    RequestKind.SUBSCRIPTION: "cost",
+}
 
 
 def computed_amount(request: ApprovalRequest, *, company_currency: str, lines=None) -> Decimal:

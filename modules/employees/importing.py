@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,7 +35,10 @@ from modules.employees.models import Department, Employee, Position, WorkLocatio
 from opsplatform.admin.resources import unescape_formula
 from opsplatform.bulk import create_with_history
 from opsplatform.tenancy.context import require_current_tenant
+from opsplatform.validation import strip_bidi, validate_plausible_date
 from tenants.models import CURRENCIES
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_REPORTED_ERRORS = 1000
@@ -155,7 +159,13 @@ def _read_csv(content: bytes):
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
     delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [row for row in reader]
+    try:
+        rows = [row for row in reader]
+    except csv.Error as error:  # a cell past the csv module's limit, a stray NUL byte...
+        raise ImportFileError(
+            _("This CSV file could not be read (line %(line)d): a cell is too long or damaged.")
+            % {"line": reader.line_num}
+        ) from error
     headers, body = rows[0], rows[1:]
     return headers, [r for r in body if any(str(cell).strip() for cell in r)]
 
@@ -184,10 +194,20 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unescape_formula(str(value).strip())
+    # Bidirectional controls could make a name read differently in every list.
+    return strip_bidi(unescape_formula(str(value).strip()))
 
 
 def parse_date(value) -> date | None:
+    parsed = _parse_date(value)
+    try:
+        validate_plausible_date(parsed)
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from None
+    return parsed
+
+
+def _parse_date(value) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
@@ -214,13 +234,19 @@ def parse_decimal(value) -> Decimal | None:
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")  # 42,50
     text = text.replace(",", "")  # 1,250.00
+    not_a_number = _("“%(value)s” is not a number.") % {"value": _text(value)[:40]}
     try:
         number = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from error
+        raise ValueError(not_a_number) from error
+    if not number.is_finite():  # NaN, Infinity
+        raise ValueError(not_a_number)
     if number < 0:
         raise ValueError(_("The amount cannot be negative."))
-    return number.quantize(Decimal("0.01"))
+    try:
+        return number.quantize(Decimal("0.01"))
+    except InvalidOperation as error:  # more digits than any column holds
+        raise ValueError(_("This number is too large.")) from error
 
 
 def _choice(value, choices, column: str) -> str:
@@ -438,11 +464,28 @@ def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | 
         else:
             values["manager_id"] = None
 
+    for attribute, value in values.items():
+        _check_column_limits(attribute, value, fail)
+
     if report.error_count > errors_before:
         return None
     return _Row(
         line=line, number=number, values=values, manager_ref=manager_ref, manager_text=manager_text
     )
+
+
+def _check_column_limits(attribute: str, value, fail) -> None:
+    """The model field's own validators (digits of a salary, length...), as a row error."""
+    try:
+        model_field = Employee._meta.get_field(attribute)
+    except Exception:  # noqa: BLE001 - foreign keys are checked by lookup, by id
+        return
+    if model_field.is_relation or value in (None, ""):
+        return
+    try:
+        model_field.run_validators(value)
+    except ValidationError as error:
+        fail(attribute, " ".join(error.messages))
 
 
 def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport, file_numbers):
@@ -565,7 +608,14 @@ def plan_import(
     for index, cells in enumerate(rows):
         line = index + 2
         report.total += 1
-        row = _check_row(line, cells, headers, lookups, report, may_set_salary)
+        try:
+            row = _check_row(line, cells, headers, lookups, report, may_set_salary)
+        except Exception:
+            # A cell this code did not foresee: a readable line in the report
+            # for the person, the traceback in the log for us.
+            logger.exception("employee import: unexpected error on line %d", line)
+            report.add_error(line, "", _("Could not read row %(line)d.") % {"line": line})
+            continue
         if row is None:
             continue
         key = row.number.lower()

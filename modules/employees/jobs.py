@@ -3,14 +3,24 @@ files and from huey (tasks.py) for large ones, so both take the same path."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from modules.employees.importing import ImportFileError, import_employees, plan_import, read_table
 from modules.employees.models import ImportJob
 from opsplatform.tenancy.rls import tenant_transaction
+
+logger = logging.getLogger(__name__)
+
+UNEXPECTED_FAILURE = gettext_lazy(
+    "The import stopped on an unexpected error and nothing was saved. "
+    "Try again; if it happens again, tell us the time it happened."
+)
 
 # Files with more rows than this run in the background with a progress bar.
 INLINE_ROW_LIMIT = 2000
@@ -112,11 +122,14 @@ def apply_job(job: ImportJob, *, user=None) -> ImportJob:
             )
     except ImportFileError as error:
         return _refuse_file(job, error)
-    except Exception as error:  # noqa: BLE001 - recorded for the person, then re-raised
+    except Exception:
+        # The raw text (SQL, a library's message) means nothing to the person
+        # and may show internals; they get a plain sentence, the log the details.
+        logger.exception("employee import job %s failed", job.pk)
         _save(
             job,
             status=ImportJob.Status.FAILED,
-            report={"file_error": str(error)},
+            report={"file_error": str(UNEXPECTED_FAILURE)},
             finished_at=timezone.now(),
         )
         raise

@@ -37,6 +37,7 @@ from unfold.contrib.import_export.forms import ExportForm, ImportForm
 from opsplatform import confidential
 from opsplatform.admin.actions import ConfirmedActionsMixin
 from opsplatform.admin.resources import tenant_resource_factory
+from opsplatform.admin.sane_input import harden_formfield
 from opsplatform.tenancy.context import require_current_tenant
 
 READ_METHODS = ("GET", "HEAD")
@@ -50,6 +51,12 @@ class TenantAdminMixin:
         # a screen opened without one fail loudly instead of showing nothing.
         require_current_tenant()
         return super().get_queryset(request)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Hostile input is a form error on every screen (opsplatform.admin.sane_input).
+        return harden_formfield(
+            db_field, super().formfield_for_dbfield(db_field, request, **kwargs)
+        )
 
 
 class ConfidentialFieldsMixin:

@@ -34,6 +34,10 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     async def push(self, event):
         await self.send_json(event["payload"])
 
+    async def member_close(self, event):
+        """Sent to the member's own group when their membership ends (see publish.close_member_sockets)."""
+        await self.close(code=4403)
+
     @database_sync_to_async
     def _is_member(self, user, tenant) -> bool:
         from tenants.models import Membership

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from opsplatform.realtime.tenancy import group_name
+
+logger = logging.getLogger(__name__)
 
 
 def _group(tenant_id: int, user_id: int | None) -> str:
@@ -35,3 +39,25 @@ def publish_via_worker(*, tenant_id: int, payload: dict, user_id: int | None = N
 
     group = _group(tenant_id, user_id)
     transaction.on_commit(lambda: send_to_group(group, payload))
+
+
+def close_member_sockets(*, tenant_id: int, user_id: int) -> None:
+    """Close a member's open sockets in one company once the transaction commits.
+
+    A socket checks membership only when it opens; without this a deactivated
+    member would keep receiving pushes until they reload. Sent from this
+    process (not the worker) so the door shuts as the page says it did; a
+    channel layer that is down must not undo the deactivation, so it is logged.
+    """
+    group = group_name(tenant_id, "user", user_id)
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(group, {"type": "member.close"})
+        except Exception:
+            logger.exception("could not close the sockets of group %s", group)
+
+    transaction.on_commit(send)

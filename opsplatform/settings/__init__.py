@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "opsplatform.accounts.sessions.SessionTimeoutMiddleware",
     "opsplatform.accounts.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes asks: it turns a lockout seen during the view into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "opsplatform.tenancy.context_processors.tenant",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -311,6 +314,23 @@ TENANT_HANDOFF_MAX_AGE_SECONDS = 60
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "300"))
 # Employee documents (passport, visa, contract) warn this many days before they expire.
 DOCUMENT_EXPIRY_WARNING_DAYS = int(env("DOCUMENT_EXPIRY_WARNING_DAYS", "30"))
+
+# Content-Security-Policy (docs/security-web.md). Scripts: our files and
+# nonce'd inline blocks only; 'unsafe-eval' because Alpine.js (unfold's
+# widgets) evaluates its x-* attributes with Function(). Styles keep
+# 'unsafe-inline': unfold writes style attributes and <style> blocks that a
+# nonce cannot cover, and a style cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.UNSAFE_EVAL],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],  # 'self' covers the workspace websocket (ws/wss, same host)
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -21,6 +21,10 @@ if not os.environ.get("REDIS_URL"):
     raise ImproperlyConfigured("REDIS_URL must be set in production.")
 
 DEBUG = False
+# Only the platform's own names are root hosts: the development default adds
+# 127.0.0.1, which in production would open the landlord admin to anyone who
+# reaches the server by its address (or a proxy forwarding Host: 127.0.0.1).
+ROOT_HOSTS = {BASE_DOMAIN, f"www.{BASE_DOMAIN}", *env_list("EXTRA_ROOT_HOSTS", "")}  # noqa: F405
 # Custom tenant domains are allowed in; unknown hosts are answered with a 404
 # by the tenancy middleware before anything else reads the host.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")

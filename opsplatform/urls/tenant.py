@@ -14,6 +14,7 @@ urlpatterns = [
     path("invite/<str:token>/", tenant_views.invitation_accept, name="invitation-accept"),
     path("switch/<slug:slug>/", tenant_views.tenant_switch, name="tenant-switch"),
     path("handoff/", tenant_views.tenant_handoff, name="tenant-handoff"),
+    path("handoff/confirm/", tenant_views.tenant_handoff_confirm, name="tenant-handoff-confirm"),
     path(
         "files/<str:app_label>/<str:model_name>/<int:pk>/<str:field_name>/",
         private_file_view(tenant_site),

@@ -86,3 +86,22 @@ def test_unknown_host_shows_not_found(transactional_db, page, live_server):
 
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Not found")
+
+
+def test_a_member_of_two_companies_switches_from_the_header(
+    transactional_db, tenant_a, tenant_b, make_member, page, url_on, log_in, live_server, settings
+):
+    settings.PUBLIC_PORT = str(live_server.thread.port)  # links to the other host use this port
+    shared = make_member(tenant_a, "shared@demo.test")
+    make_member(tenant_b, "shared@demo.test", user=shared)
+    log_in(tenant_a, shared.email, PASSWORD)
+    expect(page.get_by_test_id("dashboard-company")).to_have_text("Acme Corp")
+
+    # The switch page posts its token to Globex's host by itself: no token in any URL.
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.goto(url_on(tenant_a, "/switch/globex/"))
+
+    expect(page.get_by_test_id("dashboard-company")).to_have_text("Globex Ltd")
+    assert page.url == url_on(tenant_b, "/admin/")
+    assert not [url for url in urls if "token" in url]

@@ -239,6 +239,7 @@ def test_landlord_urls_do_not_exist_on_a_tenant_host_even_for_platform_staff(
         "/admin/tenants/invitation/add/",
         "/switch/acme/",
         "/handoff/?token=x",
+        "/handoff/confirm/",
         "/invite/anything/",
     ],
 )

@@ -281,6 +281,33 @@ def test_resending_an_invitation_emails_the_link_again_and_extends_it(
     assert _membership(tenant_a, "slow@acme.test") is not None
 
 
+def test_a_resent_invitation_closes_every_older_link(
+    tenant_a, acme_owner, invite, client_for, django_capture_on_commit_callbacks
+):
+    invite(acme_owner, "slow@acme.test", ["employee"])
+    invitation = _invitation(tenant_a, "slow@acme.test")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            acme_owner.post(
+                "/admin/tenants/invitation/",
+                {"action": "resend", "_selected_action": [str(invitation.pk)]},
+            )
+    paths = [_link(message)[1] for message in mail.outbox]
+    assert len(set(paths)) == 3
+
+    visitor = client_for(tenant_a)
+    for old in paths[:2]:
+        page = visitor.get(old)
+        assert page.status_code == 410
+        assert "replaced by a newer invitation email" in page.content.decode()
+        assert visitor.post(old, _new_person()).status_code == 410
+    assert not User.objects.filter(email="slow@acme.test").exists()
+    assert _invitation(tenant_a, "slow@acme.test").status == Invitation.Status.PENDING
+
+    assert visitor.post(paths[2], _new_person()).status_code == 302
+    assert _membership(tenant_a, "slow@acme.test") is not None
+
+
 # -- foreign and forged links ------------------------------------------------------------
 
 

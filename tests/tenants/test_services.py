@@ -4,7 +4,6 @@ companies and the person's language."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -230,11 +229,21 @@ def shared(tenant_a, tenant_b, make_member) -> User:
     return user
 
 
-def _handoff_path(client, slug: str) -> str:
+ACME_ORIGIN = "http://acme.localhost:8000"
+
+
+def _handoff_token(client, slug: str) -> str:
+    """The token of the hand-off page that /switch/ renders (it POSTs it to the other host)."""
     response = client.get(f"/switch/{slug}/")
-    assert response.status_code == 302
-    location = urlsplit(response["Location"])
-    return f"{location.path}?{location.query}"
+    assert response.status_code == 200
+    assert response.context["action"] == f"http://{slug}.localhost:8000/handoff/"
+    return response.context["token"]
+
+
+def _arrive(client, token: str, origin: str | None = ACME_ORIGIN):
+    """The auto-submitted POST of the hand-off page, as a browser on ``origin`` sends it."""
+    extra = {"HTTP_ORIGIN": origin} if origin else {}
+    return client.post("/handoff/", {"token": token}, **extra)
 
 
 def test_a_member_of_two_companies_sees_the_other_in_the_header(
@@ -255,19 +264,26 @@ def test_a_member_of_one_company_has_no_other_company_in_the_header(
     assert "/switch/" not in body
 
 
-def test_switching_redirects_to_the_other_companys_handoff(tenant_a, tenant_b, shared, client_for):
+def test_switching_posts_the_token_to_the_other_companys_handoff(
+    tenant_a, tenant_b, shared, client_for
+):
     response = client_for(tenant_a, shared).get("/switch/globex/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("http://globex.localhost:8000/handoff/?token=")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'method="post" action="http://globex.localhost:8000/handoff/"' in body
+    assert response.context["token"] in body
+    assert "?token=" not in body  # never in a URL
+    # Browsers must send this page's origin with the POST (the hand-off checks it).
+    assert response["Referrer-Policy"] == "strict-origin"
 
 
 def test_following_the_handoff_signs_in_at_the_other_company(
     tenant_a, tenant_b, shared, client_for
 ):
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
     at_globex = client_for(tenant_b)
 
-    response = at_globex.get(path)
+    response = _arrive(at_globex, token)
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
@@ -278,10 +294,10 @@ def test_following_the_handoff_signs_in_at_the_other_company(
 
 
 def test_a_handoff_token_works_once_only(tenant_a, tenant_b, shared, client_for):
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
-    assert client_for(tenant_b).get(path).status_code == 302
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
+    assert _arrive(client_for(tenant_b), token).status_code == 302
     second = client_for(tenant_b)
-    assert second.get(path).status_code == 404
+    assert _arrive(second, token).status_code == 404
     assert "_auth_user_id" not in second.session
 
 
@@ -290,35 +306,35 @@ def test_a_handoff_token_does_not_open_a_third_company(
 ):
     initech = make_tenant("initech", "Initech")
     make_member(initech, shared.email, user=shared)  # even where Sam is a member too
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
     at_initech = client_for(initech)
-    assert at_initech.get(path).status_code == 404
+    assert _arrive(at_initech, token).status_code == 404
     assert "_auth_user_id" not in at_initech.session
     # Trying it on the wrong host did not spend it.
-    assert client_for(tenant_b).get(path).status_code == 302
+    assert _arrive(client_for(tenant_b), token).status_code == 302
 
 
 def test_a_handoff_token_expires_after_a_minute(tenant_a, tenant_b, shared, client_for):
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
     with freeze_time(timezone.now() + timedelta(seconds=120)):
         at_globex = client_for(tenant_b)
-        assert at_globex.get(path).status_code == 404
+        assert _arrive(at_globex, token).status_code == 404
         assert "_auth_user_id" not in at_globex.session
 
 
 def test_a_forged_handoff_token_is_not_found(tenant_a, tenant_b, shared, client_for):
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
-    assert client_for(tenant_b).get(path[:-3] + "abc").status_code == 404
-    assert client_for(tenant_b).get("/handoff/").status_code == 404
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
+    assert _arrive(client_for(tenant_b), token[:-3] + "abc").status_code == 404
+    assert _arrive(client_for(tenant_b), "").status_code == 404
 
 
 def test_a_handoff_is_refused_if_the_membership_ended_in_between(
     tenant_a, tenant_b, owner_b, shared, client_for
 ):
-    path = _handoff_path(client_for(tenant_a, shared), "globex")
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
     services.membership_deactivate(membership=_membership(tenant_b, shared), by=owner_b)
     at_globex = client_for(tenant_b)
-    assert at_globex.get(path).status_code == 404
+    assert _arrive(at_globex, token).status_code == 404
     assert "_auth_user_id" not in at_globex.session
 
 
@@ -327,6 +343,109 @@ def test_switching_to_a_company_you_do_not_belong_to_is_not_found(
 ):
     assert client_for(tenant_a, owner_a).get("/switch/globex/").status_code == 404
     assert client_for(tenant_a, owner_a).get("/switch/no-such-company/").status_code == 404
+
+
+def _signed_in_as(client):
+    user_id = client.session.get("_auth_user_id")
+    return None if user_id is None else int(user_id)
+
+
+def test_a_handoff_by_get_is_refused_and_signs_nobody_in(tenant_a, tenant_b, shared, client_for):
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
+    at_globex = client_for(tenant_b)
+    assert at_globex.get(f"/handoff/?token={token}").status_code == 405
+    assert _signed_in_as(at_globex) is None
+    # Refusing the GET did not spend the token.
+    assert _arrive(client_for(tenant_b), token).status_code == 302
+
+
+@pytest.fixture
+def mallory(tenant_a, tenant_b, make_member) -> User:
+    """An attacker who is a member of both companies and so can mint their own token."""
+    user = make_member(tenant_a, "mallory@evil.test")
+    make_member(tenant_b, "mallory@evil.test", user=user)
+    return user
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", None])
+def test_an_attackers_own_token_posted_from_another_site_signs_nobody_in(
+    tenant_a, tenant_b, mallory, client_for, origin
+):
+    token = _handoff_token(client_for(tenant_a, mallory), "globex")
+    victim = client_for(tenant_b)
+
+    response = _arrive(victim, token, origin=origin)
+
+    assert response.status_code == 200
+    assert "Continue as mallory@evil.test?" in response.content.decode()
+    assert _signed_in_as(victim) is None
+    # Posting the same token again does not skip the question either.
+    assert _arrive(victim, token, origin=ACME_ORIGIN).status_code == 404
+    assert _signed_in_as(victim) is None
+
+
+def test_someone_else_signed_in_is_asked_before_being_switched(
+    tenant_a, tenant_b, owner_b, shared, client_for
+):
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
+    owners_browser = client_for(tenant_b, owner_b)
+
+    response = _arrive(owners_browser, token)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Continue as sam@shared.test?" in body
+    assert "You are signed in here as owner@globex.test" in body
+    assert _signed_in_as(owners_browser) == owner_b.pk
+
+
+def test_the_same_person_signed_in_on_the_other_host_goes_straight_through(
+    tenant_a, tenant_b, shared, client_for
+):
+    token = _handoff_token(client_for(tenant_a, shared), "globex")
+    at_globex = client_for(tenant_b, shared)
+    response = _arrive(at_globex, token)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert _signed_in_as(at_globex) == shared.pk
+
+
+def test_answering_the_question_signs_in_with_this_hosts_csrf_token(
+    tenant_a, tenant_b, owner_b, shared
+):
+    from django.test import Client
+
+    token = _handoff_token(_client(tenant_a, shared), "globex")
+    browser = Client(HTTP_HOST="globex.localhost", enforce_csrf_checks=True)
+    browser.force_login(owner_b)
+    page = browser.post("/handoff/", {"token": token}, HTTP_ORIGIN="https://evil.example")
+    assert page.status_code == 200
+
+    # A forged answer (no CSRF token of this host) is refused.
+    assert browser.post("/handoff/confirm/").status_code == 403
+    assert _signed_in_as(browser) == owner_b.pk
+
+    csrf = browser.cookies["csrftoken"].value  # what the page's form carries, unmasked
+    response = browser.post("/handoff/confirm/", {"csrfmiddlewaretoken": csrf})
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert _signed_in_as(browser) == shared.pk
+    # The answer works once.
+    csrf = browser.cookies["csrftoken"].value
+    assert browser.post("/handoff/confirm/", {"csrfmiddlewaretoken": csrf}).status_code == 404
+
+
+def test_an_answer_without_a_question_is_not_found(tenant_b, owner_b, client_for):
+    browser = client_for(tenant_b, owner_b)
+    assert browser.post("/handoff/confirm/").status_code == 404
+    assert browser.get("/handoff/confirm/").status_code == 405
+    assert _signed_in_as(browser) == owner_b.pk
+
+
+def _client(tenant, user):
+    from django.test import Client
+
+    client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
+    client.force_login(user)
+    return client
 
 
 def test_switching_to_a_company_where_you_were_deactivated_is_not_found(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
-from modules.approvals.kinds import KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
+from modules.approvals.kinds import AMOUNT_FIELD, KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
 from modules.approvals.models import (
     ApprovalRequest,
     Attachment,
@@ -126,6 +126,10 @@ def check_complete(request: ApprovalRequest) -> None:
         errors["vendor"] = errors.get("vendor") or _(
             "Add at least one line item before submitting."
         )
+    amount_field = AMOUNT_FIELD.get(request.kind)
+    if request.amount <= 0 and amount_field not in errors:
+        # A zero or negative request would pass every threshold gate untouched.
+        errors[amount_field] = _("The amount must be more than zero to submit.")
     if errors:
         raise ValidationError(errors)
 
