@@ -74,3 +74,26 @@ class TwoFactorMiddleware:
                     )
                 request.session[NO_DEVICE_SEEN] = user.pk
         return self.get_response(request)
+
+
+def session_is_verified(user, session) -> bool:
+    """Did this session give a code from one of ``user``'s own confirmed devices?
+
+    The same reading django-otp's middleware makes of a request, for places
+    without one (the websocket consumer).
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if not persistent_id:
+        return False
+    device = Device.from_persistent_id(persistent_id)
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def second_factor_missing(user, tenant, session) -> bool:
+    """Would the workspace send this session to the code step (or to enrol)?"""
+    if session_is_verified(user, session):
+        return False
+    return bool(tenant.require_two_factor) or has_device(user)

@@ -18,7 +18,11 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         tenant = self.scope["tenant"]
-        if user is None or not user.is_authenticated or not await self._is_member(user, tenant):
+        if (
+            user is None
+            or not user.is_authenticated
+            or not await self._may_connect(user, tenant, self.scope.get("session"))
+        ):
             await self.close(code=4403)
             return
         self.groups_joined = [group_name(tenant.pk), group_name(tenant.pk, "user", user.pk)]
@@ -39,10 +43,14 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=4403)
 
     @database_sync_to_async
-    def _is_member(self, user, tenant) -> bool:
+    def _may_connect(self, user, tenant, session) -> bool:
+        """An active member whose session got past the sign-in's code step, if it has one:
+        a password alone opens no page of the workspace, so it opens no socket either."""
+        from opsplatform.accounts.two_factor import second_factor_missing
         from tenants.models import Membership
 
         with tenant_context(tenant):
-            return Membership.objects.filter(
+            member = Membership.objects.filter(
                 user_id=user.pk, status=Membership.Status.ACTIVE
             ).exists()
+            return member and not second_factor_missing(user, tenant, session)
