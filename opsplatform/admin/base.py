@@ -43,6 +43,26 @@ from opsplatform.tenancy.context import require_current_tenant
 READ_METHODS = ("GET", "HEAD")
 
 
+class ReadOnlyHistoryMixin:
+    """Old versions are shown, never saved: simple-history's form view would save
+    a POST whatever SIMPLE_HISTORY_REVERT_DISABLED says. Restoring old values is
+    an ordinary change through the change form."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in READ_METHODS:
+            return HttpResponseNotAllowed(READ_METHODS)
+        request._history_read_only = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        if getattr(request, "_history_read_only", False):
+            return flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_readonly_fields(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
 class TenantAdminMixin:
     """What every tenant-aware admin (and inline) shares."""
 
@@ -184,6 +204,7 @@ class TenantModelAdmin(
     TenantAdminMixin,
     ConfidentialFieldsMixin,
     ConfirmedActionsMixin,
+    ReadOnlyHistoryMixin,
     SimpleHistoryAdmin,
     ImportExportModelAdmin,
     ModelAdmin,
@@ -271,18 +292,7 @@ class TenantModelAdmin(
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        if request.method not in READ_METHODS:
-            return HttpResponseNotAllowed(READ_METHODS)
-        request._history_read_only = True
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_readonly_fields(self, request, obj=None):
-        if getattr(request, "_history_read_only", False):
-            return flatten_fieldsets(self.get_fieldsets(request, obj))
-        return super().get_readonly_fields(request, obj)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         hidden = self.history_hidden_fields(request)
@@ -334,28 +344,15 @@ class TenantStackedInline(TenantAdminMixin, StackedInline):
     extra = 0
 
 
-class LandlordModelAdmin(ConfirmedActionsMixin, SimpleHistoryAdmin, ModelAdmin):
+class LandlordModelAdmin(
+    ConfirmedActionsMixin, ReadOnlyHistoryMixin, SimpleHistoryAdmin, ModelAdmin
+):
     """Landlord screens: platform staff, global tables, Django's own permissions."""
 
     show_full_result_count = False
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Old versions are read-only here too: no POST restores them.
-        if request.method not in READ_METHODS:
-            return HttpResponseNotAllowed(READ_METHODS)
-        request._history_read_only = True
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_readonly_fields(self, request, obj=None):
-        if getattr(request, "_history_read_only", False):
-            return flatten_fieldsets(self.get_fieldsets(request, obj))
-        return super().get_readonly_fields(request, obj)
-
-    def revert_disabled(self, request, obj=None):
-        return True
 
 
 __all__ = [
