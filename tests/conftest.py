@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 
 from opsplatform.tenancy import tenant_context
+from opsplatform.tenancy.resolver import forget_process_cache
 from tenants import services
 from tenants.models import Membership, RoleGrant, Tenant, User
 from tenants.roles import RoleCode
@@ -41,6 +42,7 @@ def _fresh_cache():
     with tenant_context(None):
         cache.clear()
         caches["axes"].clear()  # login failures and lockouts
+    forget_process_cache()  # the resolver's per-process memory of hosts
     yield
 
 

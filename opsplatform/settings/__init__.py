@@ -312,6 +312,9 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 TENANT_HANDOFF_MAX_AGE_SECONDS = 60
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "300"))
+# In front of the shared cache, per process: how stale another process's edit
+# of a domain or a suspension may look here.
+TENANT_HOST_PROCESS_CACHE_SECONDS = int(env("TENANT_HOST_PROCESS_CACHE_SECONDS", "5"))
 # Employee documents (passport, visa, contract) warn this many days before they expire.
 DOCUMENT_EXPIRY_WARNING_DAYS = int(env("DOCUMENT_EXPIRY_WARNING_DAYS", "30"))
 
