@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.rls import tenant_transaction
+from opsplatform.tenancy.sweeps import for_each_active_tenant
 
 
 def _job(tenant_id: int, job_id: int):
@@ -42,21 +43,22 @@ def remind_expiring_documents() -> None:
     """Every morning: tell each company's HR which documents expire within the warning window."""
     from modules.employees.notifications import documents_expiring
     from modules.employees.selectors import expiring_documents
-    from tenants.models import Membership, Tenant
+    from tenants.models import Membership
     from tenants.roles import RoleCode
 
-    for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE):
-        with tenant_transaction(tenant):
-            documents = list(expiring_documents())
-            if not documents:
-                continue
-            recipients = [
-                membership.user
-                for membership in Membership.objects.filter(
-                    status=Membership.Status.ACTIVE,
-                    role_grants__role__in=[RoleCode.HR, RoleCode.OWNER],
-                )
-                .select_related("user")
-                .distinct()
-            ]
-            documents_expiring(recipients=recipients, documents=documents)
+    def remind(tenant) -> None:
+        documents = list(expiring_documents())
+        if not documents:
+            return
+        recipients = [
+            membership.user
+            for membership in Membership.objects.filter(
+                status=Membership.Status.ACTIVE,
+                role_grants__role__in=[RoleCode.HR, RoleCode.OWNER],
+            )
+            .select_related("user")
+            .distinct()
+        ]
+        documents_expiring(recipients=recipients, documents=documents)
+
+    for_each_active_tenant("Document expiry reminder", remind)

@@ -129,6 +129,16 @@ def database(url: str) -> dict:
         # Keeps the connection's row-level-security scope in step with the
         # current tenant (opsplatform/db/backends/postgresql/base.py).
         config["ENGINE"] = "opsplatform.db.backends.postgresql"
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        # The demo database: write-ahead logging lets pages read while an
+        # import writes, and writers wait their turn instead of failing with
+        # "database is locked" (IMMEDIATE takes the write lock up front).
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            **config.get("OPTIONS", {}),
+        }
     return config
 
 
@@ -297,6 +307,8 @@ FILE_UPLOAD_MAX_BYTES = int(env("FILE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 REQUEST_BODY_MAX_BYTES = int(env("REQUEST_BODY_MAX_BYTES", str(60 * 1024 * 1024)))
 
 # Email: console in development, Amazon SES through anymail when configured.
+# Platform staff who hear about failures of periodic work (opsplatform.tenancy.sweeps).
+ADMINS = env_list("ADMINS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Ops Platform <no-reply@opsplatform.localhost>")
 if env("AWS_SES_REGION") or env("EMAIL_BACKEND") == "ses":
     EMAIL_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
