@@ -179,6 +179,15 @@ def policy_sql(table: str) -> list[str]:
     ]
 
 
+def open_owner_maintenance(conn) -> None:
+    """For the rest of this transaction, let the owner (a migration's data step)
+    see every company's rows through its ``owner_maintenance`` policy. The
+    application's role gains nothing from it: that policy binds only the owner."""
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT set_config('app.maintenance', 'on', true)")
+
+
 def apply_policies(using: str = "default") -> list[str]:
     """Create or refresh the scope function, the key, the crossing functions and
     the policy on every tenant table; returns the tables."""

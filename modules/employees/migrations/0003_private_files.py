@@ -2,20 +2,7 @@
 
 from django.db import migrations, models
 
-
-def _original_names(*specs):
-    """Rows stored before names were random keep their file where it is; the
-    name a person knows it by is the last part of its old path."""
-
-    def forward(apps, schema_editor):
-        for model_label, file_field, name_field in specs:
-            model = apps.get_model(model_label)
-            rows = list(model._base_manager.exclude(**{file_field: ""}).only("pk", file_field))
-            for row in rows:
-                setattr(row, name_field, str(getattr(row, file_field)).rsplit("/", 1)[-1][:255])
-            model._base_manager.bulk_update(rows, [name_field], batch_size=500)
-
-    return forward
+from opsplatform.files.backfill import original_names
 
 
 class Migration(migrations.Migration):
@@ -83,7 +70,7 @@ class Migration(migrations.Migration):
             field=models.FileField(max_length=255, verbose_name="file"),
         ),
         migrations.RunPython(
-            _original_names(
+            original_names(
                 ("employees.Employee", "photo", "photo_name"),
                 ("employees.EmployeeDocument", "file", "file_name"),
             ),
