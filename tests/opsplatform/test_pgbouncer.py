@@ -147,10 +147,17 @@ def test_two_clients_taking_turns_on_one_server_connection_see_only_their_own(
         second.close()
 
 
-def test_a_session_scope_would_leak_to_the_next_client(tenant_a, departments):  # noqa: F811
-    """Why the scope must be transaction-local: what the old backend did (a
-    session-level set_config) is inherited by another client on the same
-    server connection. This also proves the harness really shares one."""
+def test_a_session_scope_left_by_another_client_is_not_trusted(
+    tenant_a,
+    tenant_b,
+    departments,  # noqa: F811
+):
+    """A session-level scope (what the old backend set; what SQL injected into
+    one client could set) stays on the server connection for the next client.
+    Our transactions never trust it: each one's first statement brings its own
+    scope, an empty one when it has no tenant. Only a no-tenant autocommit
+    statement, which sets nothing, still reads it: this also proves that the
+    two clients really share the server connection."""
     first, second = _another_client("first"), _another_client("second")
     try:
         with first.cursor() as cursor:
@@ -159,6 +166,11 @@ def test_a_session_scope_would_leak_to_the_next_client(tenant_a, departments):  
                 " set_config('app.tenant_sig', %s, false)",
                 scope_settings(tenant_a.pk),
             )
+        with tenant_context(None):
+            assert _seen_in_a_transaction(second)[1] == []
+        with tenant_context(tenant_b):
+            assert _seen_in_a_transaction(second)[1] == [tenant_b.pk]
+            assert _seen(second)[1] == [tenant_b.pk]
         with tenant_context(None):
             assert _seen(second)[1] == [tenant_a.pk]
     finally:

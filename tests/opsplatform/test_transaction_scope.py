@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from modules.employees.models import Department
 from opsplatform.tenancy import tenant_context
+from opsplatform.tenancy.rls import scope_settings
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -138,6 +139,27 @@ def test_code_with_no_tenant_sees_no_rows_after_a_tenant_statement(tenant_a, dep
         assert Department.all_tenants.count() == 2
     with tenant_context(None):
         assert Department.all_tenants.count() == 0
+
+
+def test_a_transaction_with_no_tenant_does_not_trust_a_scope_on_the_connection(
+    tenant_a, tenant_b, departments
+):
+    """A session-level scope on the server connection (another client's, left
+    by injected SQL or an old version) is replaced by each transaction's own."""
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('app.tenant_id', %s, false), set_config('app.tenant_sig', %s, false)",
+            scope_settings(tenant_a.pk),
+        )
+    try:
+        with tenant_context(None), transaction.atomic():
+            assert _tenants_seen() == []
+        with tenant_context(tenant_b), transaction.atomic():
+            assert _tenants_seen() == [tenant_b.pk]
+        with tenant_context(tenant_b):
+            assert _tenants_seen() == [tenant_b.pk]
+    finally:
+        connection.close()
 
 
 # -- (c) savepoints ---------------------------------------------------------------------

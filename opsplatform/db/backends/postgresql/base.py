@@ -14,12 +14,15 @@ transaction that set it, so nothing is left on the server connection for
 whichever client a pooler (PgBouncer in transaction mode) hands it to next,
 and every transaction of this client carries its own scope wherever it lands.
 
-- Inside a transaction the first statement that needs a scope carries it. A
-  rolled-back savepoint reverts what was set inside it, so the backend then
-  forgets what it knows and scopes again before the next statement; commit
-  and rollback end the scope.
+- Inside a transaction the first statement carries the scope, an empty one
+  when there is no tenant: so a transaction never trusts what the server
+  connection may hold from before it (a session setting made by SQL injected
+  into another client's transaction, say). A rolled-back savepoint reverts
+  what was set inside it, so the backend then forgets what it knows and
+  scopes again before the next statement; commit and rollback end the scope.
 - Outside one (Django's autocommit, every statement its own transaction) a
-  statement with a tenant carries the scope in the same transaction.
+  statement with a tenant carries the scope in the same transaction; one
+  with no tenant runs as it is.
 
 "Carries" costs no extra round trip: the scope is sent in front of the
 statement in the same query message (``SELECT set_config(...); <statement>``),
@@ -48,10 +51,10 @@ _SCOPE_SQL = "SELECT set_config('app.tenant_id', %s, true), set_config('app.tena
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # What the open transaction is scoped to: a tenant id, None (no scope:
-        # no transaction has set one, since none outlives its transaction),
-        # or _UNKNOWN (a savepoint rollback may have reverted it).
-        self._tenant_scope = None
+        # What the open transaction is scoped to (a tenant id, or None: to no
+        # tenant), or _UNKNOWN: no statement of this transaction has set it
+        # yet, or a savepoint rollback may have reverted it.
+        self._tenant_scope = _UNKNOWN
         self.execute_wrappers.append(self._scoped_to_current_tenant)
 
     # -- the scope --------------------------------------------------------------
@@ -62,7 +65,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return execute(sql, params, many, context)
         if self.get_autocommit():
             if wanted is None:
-                return execute(sql, params, many, context)  # nothing was left to clear
+                # Left as it is: statements such as CREATE DATABASE or VACUUM
+                # refuse to share their query message with anything.
+                return execute(sql, params, many, context)
             return self._execute_in_scoped_transaction(wanted, execute, sql, params, many, context)
         if wanted == self._tenant_scope:
             return execute(sql, params, many, context)
@@ -124,24 +129,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
     # -- what ends it -------------------------------------------------------------
 
     def connect(self):
-        self._tenant_scope = None
+        self.forget_tenant_scope()
         super().connect()
 
     def _close(self):
-        self._tenant_scope = None
+        self.forget_tenant_scope()
         return super()._close()
 
     def _commit(self):
         try:
             return super()._commit()
         finally:
-            self._tenant_scope = None
+            self.forget_tenant_scope()
 
     def _rollback(self):
         try:
             return super()._rollback()
         finally:
-            self._tenant_scope = None
+            self.forget_tenant_scope()
 
     def _savepoint_rollback(self, sid):
         try:
