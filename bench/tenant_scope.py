@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 
 import _setup
@@ -21,13 +22,14 @@ import _setup
 _setup.setup()
 
 from django.db import connection, transaction  # noqa: E402
+from psycopg import pq  # noqa: E402
 
 from modules.employees.models import Department  # noqa: E402
 from opsplatform.tenancy import tenant_context  # noqa: E402
 
 
 def _per_call_us(work, n: int, rounds: int = 5) -> float:
-    """Median over ``rounds`` of the mean time of one call, in microseconds."""
+    """Median over ``rounds`` of the mean wall time of one call, in microseconds."""
     samples = []
     for _ in range(rounds):
         start = time.perf_counter()
@@ -37,7 +39,26 @@ def _per_call_us(work, n: int, rounds: int = 5) -> float:
     return statistics.median(samples)
 
 
-def measure(tenants, rows, n: int) -> list[tuple[str, float]]:
+def _per_call_traffic(work, n: int = 100) -> tuple[float, float]:
+    """(round trips, bytes sent) per call, from libpq's own protocol trace:
+    exact, unlike a timing on a shared machine."""
+    pgconn = connection.connection.pgconn
+    with tempfile.TemporaryFile(mode="w+") as trace:
+        pgconn.trace(trace.fileno())
+        pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        try:
+            for i in range(n):
+                work(i)
+        finally:
+            pgconn.untrace()
+        trace.seek(0)
+        lines = [line.split("\t") for line in trace.read().splitlines()]
+    trips = sum(1 for line in lines if line[0] == "B" and line[2] == "ReadyForQuery")
+    sent = sum(int(line[1]) + 1 for line in lines if line[0] == "F")
+    return trips / n, sent / n
+
+
+def measure(tenants, rows, n: int) -> list[tuple[str, float, float, float]]:
     def read(i, alternate):
         tenant = tenants[i % 2] if alternate else tenants[0]
         with tenant_context(tenant):
@@ -52,16 +73,18 @@ def measure(tenants, rows, n: int) -> list[tuple[str, float]]:
             cursor.execute("SELECT 1")
 
     connection.ensure_connection()
-    return [
-        ("round trip (driver SELECT 1)", _per_call_us(round_trip, n)),
-        ("autocommit read, one company", _per_call_us(lambda i: read(i, False), n)),
-        ("autocommit read, two alternating", _per_call_us(lambda i: read(i, True), n)),
-        ("1-read transaction, one company", _per_call_us(lambda i: in_transaction(i, False), n)),
-        (
-            "1-read transaction, two alternating",
-            _per_call_us(lambda i: in_transaction(i, True), n),
-        ),
+    shapes = [
+        ("round trip (driver SELECT 1)", round_trip),
+        ("autocommit read, one company", lambda i: read(i, False)),
+        ("autocommit read, two alternating", lambda i: read(i, True)),
+        ("1-read transaction, one company", lambda i: in_transaction(i, False)),
+        ("1-read transaction, two alternating", lambda i: in_transaction(i, True)),
     ]
+    figures = []
+    for name, work in shapes:
+        trips, sent = _per_call_traffic(work)
+        figures.append((name, _per_call_us(work, n), trips, sent))
+    return figures
 
 
 def main() -> None:
@@ -82,9 +105,10 @@ def main() -> None:
             figures = measure(tenants, rows, args.statements)
         else:
             figures = _through_pgbouncer(lambda: measure(tenants, rows, args.statements))
-        print(f"\n{label}, {args.statements} calls x 5 rounds, median of mean µs per call")
-        for name, us in figures:
-            print(f"  {name:<38} {us:8.0f}")
+        print(f"\n{label}: per call, µs (median of 5 rounds of {args.statements}),")
+        print("  round trips to the server and bytes sent (libpq trace)")
+        for name, us, trips, sent in figures:
+            print(f"  {name:<38} {us:8.0f} µs {trips:6.2f} trips {sent:7.0f} B")
 
 
 def _through_pgbouncer(work):

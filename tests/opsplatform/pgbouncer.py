@@ -86,7 +86,10 @@ def running(users: list[str], pg_host: str = "127.0.0.1", pg_port: int = 5432):
             account = pwd.getpwnam("postgres")
             os.chown(folder, account.pw_uid, account.pw_gid)
             command += ["-u", "postgres"]
-        process = subprocess.Popen([*command, str(config)], stdout=subprocess.DEVNULL)
+        # Its log goes to the logfile (shown if it fails to start), not the console.
+        process = subprocess.Popen(
+            [*command, str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             _wait_for(port, process, Path(folder) / "pgbouncer.log")
             yield port

@@ -162,6 +162,31 @@ def test_a_transaction_with_no_tenant_does_not_trust_a_scope_on_the_connection(
         connection.close()
 
 
+def test_statements_that_cannot_carry_the_scope_get_it_on_their_own(
+    tenant_a, tenant_b, departments
+):
+    """executemany and a server-side cursor (``.iterator()``) cannot share a
+    query message with the scope: in autocommit and in a transaction they
+    still see and write exactly the current company."""
+    insert = "INSERT INTO employees_department (tenant_id, name, code) VALUES (%s, %s, '')"
+    with tenant_context(tenant_a):
+        with connection.cursor() as cursor:
+            cursor.executemany(insert, [(tenant_a.pk, "A3"), (tenant_a.pk, "A4")])
+        names = sorted(d.name for d in Department.all_tenants.iterator(chunk_size=1))
+        assert names == ["A1", "A2", "A3", "A4"]
+        assert _left_on_the_connection() == ("", "", 0)
+    with tenant_context(tenant_b), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(insert, [(tenant_b.pk, "B4")])
+        names = sorted(d.name for d in Department.all_tenants.iterator(chunk_size=1))
+        assert names == ["B1", "B2", "B3", "B4"]
+    with tenant_context(tenant_a), connection.cursor() as cursor:
+        with pytest.raises(DatabaseError, match="row-level security"):
+            cursor.executemany(insert, [(tenant_b.pk, "X")])
+    with tenant_context(tenant_b):
+        assert Department.objects.count() == 4
+
+
 # -- (c) savepoints ---------------------------------------------------------------------
 
 

@@ -36,7 +36,6 @@ them, inside a short transaction when there is no open one.
 from __future__ import annotations
 
 import psycopg
-from django.db import transaction
 from django.db.backends.postgresql import base
 
 from opsplatform.tenancy.context import get_current_tenant_id
@@ -90,10 +89,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
             # No explicit transaction is open, so PostgreSQL runs the whole
             # message as one implicit transaction: the scope ends with it.
             return self._execute_carrying_scope(wanted, execute, sql, params, context)
-        with transaction.atomic(using=self.alias):
+        # A short transaction of this connection's own (not ``atomic``, which
+        # looks the connection up by alias; it may not be a registered one).
+        self.set_autocommit(False)
+        try:
             self.scope_transaction_to(wanted)
             self._tenant_scope = wanted
-            return execute(sql, params, many, context)
+            result = execute(sql, params, many, context)
+            self.commit()
+            return result
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self.set_autocommit(True)
 
     def _execute_carrying_scope(self, wanted, execute, sql, params, context):
         from opsplatform.tenancy.rls import scope_settings
