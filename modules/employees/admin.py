@@ -16,7 +16,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 
-from modules.employees import services, views
+from modules.employees import org_chart, services, views
 from modules.employees.models import (
     Department,
     Employee,
@@ -339,8 +339,13 @@ class EmployeeAdmin(TenantModelAdmin):
             ),
             path(
                 "org-chart/",
-                wrap(views.OrgChartView.as_view(model_admin=self)),
+                wrap(org_chart.OrgChartView.as_view(model_admin=self)),
                 name="employees_org_chart",
+            ),
+            path(
+                "org-chart/nodes/",
+                wrap(org_chart.org_chart_nodes),
+                name="employees_org_chart_nodes",
             ),
             path(
                 "me/",
