@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -87,7 +88,9 @@ class PositionAdmin(TenantModelAdmin):
     list_display = ["title", "department"]
     list_select_related = ["department"]
     search_fields = ["title"]
-    list_filter = [("department", RelatedDropdownFilter)]
+    # Search, not a list of every department (a big company has thousands).
+    list_filter = [("department", AutocompleteSelectFilter)]
+    autocomplete_fields = ["department"]
     resource_classes = [PositionResource]
     import_enabled = True
 
@@ -163,6 +166,9 @@ class TerminateForm(forms.Form):
         label=_("Who takes over their reports"),
         queryset=Employee.all_tenants.none(),  # set per request in __init__
         required=False,
+        # Search as you type (the employee admin's autocomplete, as for a manager):
+        # a plain select would list the whole company, 100,000 options in a big one.
+        widget=AutocompleteSelect(Employee._meta.get_field("manager"), tenant_site),
     )
 
     def __init__(self, *args, employee: Employee, **kwargs):
@@ -190,7 +196,7 @@ class EmployeeAdmin(TenantModelAdmin):
     search_fields = ["employee_number", "first_name", "last_name", "work_email"]
     search_help_text = _("Name, employee number or work email")
     list_filter = [
-        ("department", RelatedDropdownFilter),
+        ("department", AutocompleteSelectFilter),
         ("status", ChoicesDropdownFilter),
         ("manager", AutocompleteSelectFilter),
         ("location", RelatedDropdownFilter),
