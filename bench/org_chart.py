@@ -1,7 +1,7 @@
 """The organisation chart of a company of 100,000 people: the first render's time,
 HTML size and queries, and what opening the biggest nodes costs.
 
-    python bench/org_chart.py [--people 100000] [--big-team 5000] [--repeat 9]
+    python bench/org_chart.py [--people 100000] [--big-team 5000] [--repeat 9] [--reuse]
 
 The company: a CEO, everyone else reporting eight to a manager (about six
 levels), except one vice-president with ``--big-team`` direct reports; 1% have
@@ -68,11 +68,29 @@ def populate(tenant, n: int, big_team: int) -> dict:
     return {"ceo": people[0], "vp": vp, "operations": operations, "deepest": deepest}
 
 
-def hr_client(tenant) -> Client:
-    user = User.objects.create_user(email=f"hr@{tenant.slug}.test", password="x-Secret-123")
+def reuse(n: int, big_team: int):
+    """The newest company this script wrote, and its nodes (measure again, write nothing)."""
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.filter(slug__startswith="chart-").order_by("-pk").first()
     with tenant_context(tenant):
-        membership = Membership.objects.create(user=user)
-        RoleGrant.objects.create(membership=membership, role="hr")
+        people = list(Employee.objects.order_by("pk").values_list("pk", flat=True))
+        assert len(people) == n, f"the newest company has {len(people)} people, not {n}"
+        nodes = {
+            "ceo": Employee.objects.get(pk=people[0]),
+            "vp": Employee.objects.get(pk=people[1]),
+            "operations": Department.objects.get(name="Team 0.0"),
+            "deepest": Employee.objects.get(pk=people[n - big_team - 2]),
+        }
+    return tenant, nodes
+
+
+def hr_client(tenant) -> Client:
+    user, _new = User.objects.get_or_create(email=f"hr@{tenant.slug}.test")
+    with tenant_context(tenant):
+        if not Membership.objects.filter(user=user).exists():
+            membership = Membership.objects.create(user=user)
+            RoleGrant.objects.create(membership=membership, role="hr")
     client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
     client.force_login(user)
     return client
@@ -96,12 +114,18 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--big-team", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure the company of the last run again"
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    tenant = _setup.fresh_tenant("chart")
-    start = time.perf_counter()
-    nodes = populate(tenant, args.people, args.big_team)
-    print(f"{args.people:,} people written in {time.perf_counter() - start:.1f} s")
+    if args.reuse:
+        tenant, nodes = reuse(args.people, args.big_team)
+    else:
+        tenant = _setup.fresh_tenant("chart")
+        start = time.perf_counter()
+        nodes = populate(tenant, args.people, args.big_team)
+        print(f"{args.people:,} people written in {time.perf_counter() - start:.1f} s")
     client = hr_client(tenant)
     vp, ops, deepest = nodes["vp"].pk, nodes["operations"].pk, nodes["deepest"].pk
     last_page = args.big_team // 50
