@@ -28,7 +28,7 @@ from modules.employees.models import (
     WorkSchedule,
 )
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
-from modules.employees.rules import my_report_ids
+from modules.employees.rules import my_reports
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 from opsplatform.admin.actions import renders_on_get
 
@@ -268,7 +268,8 @@ class EmployeeAdmin(TenantModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.has_perm("employees.view_employee") and not self._sees_everyone(request):
-            queryset = queryset.filter(pk__in=my_report_ids(request.user))
+            reports = my_reports(request.user)
+            queryset = queryset.filter(pk__in=reports) if reports is not None else queryset.none()
         return queryset
 
     def _sees_everyone(self, request) -> bool:

@@ -87,6 +87,25 @@ def test_a_managers_team_list_costs_the_same_with_5_and_60_reports(
     )
 
 
+def test_a_managers_team_list_sends_no_list_of_ids(tenant_a, make_member, link_login, client_for):
+    boss = add_people(tenant_a, 1)[0]
+    user = make_member(tenant_a, "boss@acme.test", roles=[RoleCode.MANAGER])
+    link_login(tenant_a, user, boss)
+    client = client_for(tenant_a, user)
+
+    def longest_query() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/employees/employee/").status_code == 200
+        return max(len(q["sql"]) for q in captured.captured_queries)
+
+    add_people(tenant_a, 5, manager=boss)
+    few = longest_query()
+    add_people(tenant_a, 55, manager=boss)
+
+    # The team is walked by the database (a subquery), not sent as 60 ids.
+    assert longest_query() == few
+
+
 def test_change_page_costs_the_same_with_1_and_20_documents(tenant_a, hr_client):
     person = add_people(tenant_a, 2)[1]
     with tenant_context(tenant_a):
