@@ -187,6 +187,16 @@ def test_statements_that_cannot_carry_the_scope_get_it_on_their_own(
         assert Department.objects.count() == 4
 
 
+def test_set_transaction_still_goes_first(tenant_a, departments):
+    """SET TRANSACTION must be a transaction's first statement: the scope comes
+    with the statement after it."""
+    with tenant_context(tenant_a), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT current_setting('transaction_isolation')")
+        assert cursor.fetchone() == ("repeatable read",)
+        assert _tenants_seen() == [tenant_a.pk]
+
+
 # -- (c) savepoints ---------------------------------------------------------------------
 
 

@@ -44,6 +44,9 @@ _UNKNOWN = object()
 # Transaction control must run as it is: in an aborted transaction nothing
 # else may (a savepoint rollback is how Django leaves that state).
 _TRANSACTION_CONTROL = ("SAVEPOIN", "ROLLBACK", "RELEASE ", "COMMIT")
+# Must be a transaction's first statement: it runs as it is, and the scope
+# comes with the statement after it.
+_FIRST_IN_TRANSACTION = ("SET TRANSACTION", "START TRANSACTION", "BEGIN")
 _SCOPE_SQL = "SELECT set_config('app.tenant_id', %s, true), set_config('app.tenant_sig', %s, true)"
 
 
@@ -166,7 +169,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
 
 def _is_transaction_control(sql) -> bool:
-    return isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(_TRANSACTION_CONTROL)
+    if not isinstance(sql, str):
+        return False
+    head = " ".join(sql[:40].split()).upper()
+    return head.startswith(_TRANSACTION_CONTROL) or head.startswith(_FIRST_IN_TRANSACTION)
 
 
 def _hide_from_query_log(raw, prefix: str) -> None:
