@@ -24,7 +24,7 @@ demo: install
 	  $(VENV)/bin/daphne -b 0.0.0.0 -p 8000 opsplatform.asgi:application
 
 ## The production settings as several processes: PostgreSQL (opsplatform_prod, as ops_app),
-## Redis, uvicorn with WEB_WORKERS (2) workers, huey with HUEY_WORKERS (2) + one scheduler.
+## Redis, uvicorn with WEB_WORKERS (4) workers, huey with HUEY_WORKERS (2) + one scheduler.
 serve-prod: install
 	bin/serve-prod
 
