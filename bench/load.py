@@ -30,6 +30,7 @@ import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
+from collections import Counter  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
@@ -117,8 +118,8 @@ def psql(sql: str) -> str:
 
 
 class Server:
-    def __init__(self):
-        self.log = open(WORK / "serve-prod.log", "w")  # noqa: SIM115 - open for the run
+    def __init__(self, name: str):
+        self.log = open(WORK / f"serve-prod-{name}.log", "w")  # noqa: SIM115 - open for the run
         self.process = subprocess.Popen(
             [str(ROOT / "bin" / "serve-prod")],
             cwd=ROOT,
@@ -328,6 +329,19 @@ def data(command: str, args) -> dict:
     raise SystemExit(f"load_data.py {command} failed:\n{result.stdout}\n{result.stderr}")
 
 
+def server_exceptions(server: Server) -> Counter:
+    """The last line of each traceback the server logged, counted (what the errors were)."""
+    counts: Counter = Counter()
+    lines = Path(server.log.name).read_text(errors="replace").splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback"):
+            for tail in lines[index + 1 :]:
+                if tail and not tail.startswith((" ", "\t", "Traceback")):
+                    counts[tail[:160]] += 1
+                    break
+    return counts
+
+
 def settle(min_seconds: int, max_seconds: int) -> float:
     """Wait until the background work stops moving (queue empty, numbers still)."""
     started = time.time()
@@ -372,6 +386,8 @@ def print_figures(figures: dict, fault_log: list[str], lost: dict, settled: floa
             f"  {name:<22} {entry['requests']:>6} {entry['failures']:>5} "
             f"{entry['p50']:>6} {entry['p95']:>6}"
         )
+    for text, count in server_exceptions(SERVER).most_common(8):
+        print(f"  server exception x{count}: {text}")
     for line in fault_log:
         print("fault: " + line)
     print(f"settled {settled:.0f} s after the load, then counted:")
@@ -410,7 +426,7 @@ def main() -> None:
     fresh_database()
     try:
         t0 = time.time()
-        SERVER = Server()
+        SERVER = Server("faults" if args.faults else "normal")
         SERVER.wait_healthy()
         print(f"serve-prod up in {time.time() - t0:.0f} s (migrated a fresh database)")
         t0 = time.time()
