@@ -342,19 +342,37 @@ def server_exceptions(server: Server) -> Counter:
     return counts
 
 
+def queued() -> int:
+    """Tasks waiting in the bench's huey queue (-1 while Redis does not answer)."""
+    result = subprocess.run(
+        ["redis-cli", "-p", str(REDIS_PORT), "llen", "huey.redis.opsplatformload"],
+        capture_output=True,
+        text=True,
+    )
+    return int(result.stdout.strip()) if result.stdout.strip().isdigit() else -1
+
+
 def settle(min_seconds: int, max_seconds: int) -> float:
-    """Wait until the background work stops moving (queue empty, numbers still)."""
+    """Wait until the background work is done (queue empty, no job checking or
+    importing, numbers still for 15 s), or has stopped moving for 60 s (lost)."""
     started = time.time()
     last, still_since = None, time.time()
     while time.time() - started < max_seconds:
-        snapshot = psql(
-            "SELECT (SELECT count(*) FROM notifications_notification), "
-            "(SELECT count(*) FROM notifications_notification WHERE emailed_at IS NOT NULL), "
-            "(SELECT string_agg(status, ',' ORDER BY id) FROM employees_importjob)"
+        snapshot = (
+            psql(
+                "SELECT (SELECT count(*) FROM notifications_notification), "
+                "(SELECT count(*) FROM notifications_notification WHERE emailed_at IS NOT NULL), "
+                "(SELECT string_agg(status, ',' ORDER BY id) FROM employees_importjob)"
+            )
+            + f"|{queued()}"
         )
         if snapshot != last:
             last, still_since = snapshot, time.time()
-        elif time.time() - still_since >= 15 and time.time() - started >= min_seconds:
+        still = time.time() - still_since
+        idle = (
+            snapshot.endswith("|0") and "checking" not in snapshot and "importing" not in snapshot
+        )
+        if time.time() - started >= min_seconds and (still >= 60 or (idle and still >= 15)):
             break
         time.sleep(2)
     return time.time() - started
@@ -438,7 +456,7 @@ def main() -> None:
         figures, fault_log = run_load(companies, args.users, args.seconds, args.faults)
         if not redis_up():
             redis_start()
-        settled = settle(70 if args.faults else 20, 240)
+        settled = settle(70 if args.faults else 20, 600)
         lost = data("report", args)
     finally:
         if SERVER is not None:
