@@ -158,7 +158,7 @@ class Server:
             try:
                 if any(word in part for part in child.cmdline()):
                     return child
-            except psutil.NoSuchProcess:
+            except psutil.Error:
                 continue
         return None
 
@@ -166,16 +166,30 @@ class Server:
         supervisor = self._supervisor("uvicorn")
         if supervisor is None:
             return []
-        # The supervisor's children, less multiprocessing's resource tracker.
-        return [
-            child
-            for child in supervisor.children()
-            if "resource_tracker" not in " ".join(child.cmdline())
-        ]
+        # The supervisor's live children, less multiprocessing's resource tracker.
+        workers = []
+        for child in supervisor.children():
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(
+                    child.cmdline()
+                ):
+                    workers.append(child)
+            except psutil.Error:
+                continue  # a worker that just died
+        return workers
 
     def huey_workers(self) -> list[psutil.Process]:
         consumer = self._supervisor("run_huey")
-        return consumer.children() if consumer else []
+        if consumer is None:
+            return []
+        live = []
+        for child in consumer.children():
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    live.append(child)
+            except psutil.Error:
+                continue
+        return live
 
     def stop(self) -> None:
         if self.process.poll() is None:
