@@ -47,11 +47,16 @@ def answer(port: int, host: str, path: str):
 def workers_of(process: subprocess.Popen) -> list[int]:
     import psutil
 
-    return [
-        child.pid
-        for child in psutil.Process(process.pid).children()
-        if "resource_tracker" not in " ".join(child.cmdline())
-    ]
+    pids = []
+    for child in psutil.Process(process.pid).children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(
+                child.cmdline()
+            ):
+                pids.append(child.pid)
+        except psutil.Error:
+            continue  # the worker that was just killed
+    return pids
 
 
 @pytest.fixture
