@@ -157,6 +157,8 @@ class CompanyPerson(HttpUser):
 
     def raise_request(self):
         form = self.get("/admin/approvals/approvalrequest/add/?kind=asset", name="requests: form")
+        if not form.ok:
+            return  # counted already; a POST without its token would only add a 403
         self.post(
             "/admin/approvals/approvalrequest/add/?kind=asset",
             {
@@ -178,6 +180,8 @@ class CompanyPerson(HttpUser):
         if not links:
             return
         page = self.get(random.choice(links[:10]), name="requests: record")
+        if not page.ok:
+            return
         action, step = DECIDE_ACTION.search(page.text or ""), STEP.search(page.text or "")
         if not action:
             return
@@ -197,6 +201,8 @@ class CompanyPerson(HttpUser):
     def import_step(self):
         if self.import_state == "to_upload":
             form = self.get("/admin/employees/employee/import/", name="import: form")
+            if not form.ok:
+                return
             with open(self.spec["people_file"], "rb") as handle:
                 response = self.client.post(
                     "/admin/employees/employee/import/",
@@ -220,6 +226,8 @@ class CompanyPerson(HttpUser):
             self.record(status=status)
         if self.import_state == "checking" and status == "ready":
             page = self.get(base, name="import: job page")
+            if not page.ok:
+                return
             self.post(base, {"csrfmiddlewaretoken": self.csrf(page)}, name="import: start")
             self.import_state = "importing"
         elif status in ("done", "failed", "invalid"):
