@@ -8,8 +8,8 @@ second notice.
 
 from __future__ import annotations
 
-from opsplatform import outbox
 from modules.approvals.notifications import ANNOUNCE, announce_by_ids
+from opsplatform import outbox
 
 
 @outbox.handler(ANNOUNCE)

@@ -48,9 +48,7 @@ class OutboxMessage(TenantModel):
         verbose_name_plural = _("outbox messages")
         indexes = [
             # The sweeper's question, per company: what is pending and due?
-            models.Index(
-                fields=["tenant", "status", "next_attempt_at"], name="tenant_outbox_due"
-            ),
+            models.Index(fields=["tenant", "status", "next_attempt_at"], name="tenant_outbox_due"),
         ]
         constraints = [
             models.UniqueConstraint(
