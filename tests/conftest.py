@@ -55,6 +55,15 @@ def _english_by_default():
 
 
 @pytest.fixture
+def broken_queue():
+    """The task queue refuses every enqueue for the test (tests/broken_queue.py)."""
+    from tests.broken_queue import queue_down
+
+    with queue_down() as refusals:
+        yield refusals
+
+
+@pytest.fixture
 def app_role(db):
     """``with app_role():`` runs a block as a role bound by row-level security
     (PostgreSQL only; see tests/db_roles.py)."""

@@ -73,12 +73,13 @@ def relay_after_commit(tenant_id: int, message_ids: list[int]) -> bool:
 
     try:
         relay_outbox(tenant_id, message_ids)
-    except Exception:  # noqa: BLE001 - Redis down, a full queue: the sweeper covers it
+    except Exception as exc:  # noqa: BLE001 - Redis down, a full queue: the sweeper covers it
         logger.warning(
-            "Outbox: could not enqueue messages %s of company %s; the sweeper will",
+            "Outbox: could not enqueue messages %s of company %s (%s: %s); the sweeper will",
             message_ids,
             tenant_id,
-            exc_info=True,
+            type(exc).__name__,
+            exc,
         )
         return False
     return True
