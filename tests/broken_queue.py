@@ -35,8 +35,12 @@ def queue_down():
         refusals.tasks.append(task.name)
         raise QueueDown("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
 
+    before = HUEY.__dict__.get("enqueue")
     HUEY.enqueue = refuse  # the instance attribute shadows the class's method
     try:
         yield refusals
     finally:
-        del HUEY.enqueue
+        if before is None:
+            del HUEY.enqueue
+        else:
+            HUEY.enqueue = before

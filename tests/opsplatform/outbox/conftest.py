@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
-from freezegun import freeze_time
 
 from opsplatform import outbox
 from opsplatform.outbox.models import OutboxMessage
-from opsplatform.outbox.sweep import sweep
 from opsplatform.tenancy import tenant_context
 
 CALLS: list[tuple[int, dict]] = []
@@ -46,14 +41,9 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def sweep_at(committed):
+def sweep_at(outbox_sweep_at):
     """Run the sweeper as if ``minutes`` had passed, with what its commits start."""
-
-    def run(minutes: float):
-        with freeze_time(timezone.now() + timedelta(minutes=minutes)), committed():
-            return sweep()
-
-    return run
+    return outbox_sweep_at
 
 
 def messages_of(tenant, **filters) -> list[OutboxMessage]:
