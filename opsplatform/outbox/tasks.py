@@ -37,3 +37,11 @@ def sweep_outbox() -> None:
     from opsplatform.outbox.sweep import sweep
 
     sweep()
+
+
+@db_periodic_task(crontab(hour="3", minute="30"))
+def prune_outbox() -> None:
+    """Daily: forget each active company's messages delivered over a week ago."""
+    from opsplatform.outbox.sweep import prune
+
+    prune()

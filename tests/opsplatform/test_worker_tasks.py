@@ -24,6 +24,7 @@ ENQUEUED_BY_THE_CODE = {
     "tenants.tasks.send_invitation_email",
     "opsplatform.outbox.tasks.relay_outbox",
     "opsplatform.outbox.tasks.sweep_outbox",
+    "opsplatform.outbox.tasks.prune_outbox",
 }
 
 SCRIPT = """

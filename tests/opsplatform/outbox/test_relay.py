@@ -163,3 +163,19 @@ def test_a_dedupe_key_is_free_again_once_its_message_is_done(tenant_a, committed
     with committed(), tenant_context(tenant_a):
         outbox.emit("tests.record", tenant=tenant_a, payload={"n": 2}, dedupe_key="x")
     assert [payload for _, payload in CALLS] == [{"n": 1}, {"n": 2}]
+
+
+def test_delivered_messages_are_forgotten_after_a_week_and_the_rest_kept(
+    tenant_a, committed, sweep_at
+):
+    from opsplatform.outbox.sweep import prune
+
+    with committed(), tenant_context(tenant_a):
+        outbox.emit("tests.record", tenant=tenant_a, payload={"n": 1})
+        outbox.emit("tests.flaky", tenant=tenant_a, payload={"key": "k", "failures": 99})
+    with freeze_time(timezone.now() + timedelta(days=6)):
+        prune()
+    assert len(messages_of(tenant_a)) == 2
+    with freeze_time(timezone.now() + timedelta(days=8)):
+        prune()
+    assert [m.handler for m in messages_of(tenant_a)] == ["tests.flaky"]
