@@ -179,3 +179,22 @@ def test_delivered_messages_are_forgotten_after_a_week_and_the_rest_kept(
     with freeze_time(timezone.now() + timedelta(days=8)):
         prune()
     assert [m.handler for m in messages_of(tenant_a)] == ["tests.flaky"]
+
+
+def test_the_database_shows_a_company_only_its_own_messages(
+    tenant_a, tenant_b, committed, broken_queue, app_role
+):
+    from django.db import connection
+
+    for tenant in (tenant_a, tenant_b):
+        with committed(), tenant_context(tenant):
+            outbox.emit("tests.record", tenant=tenant, payload={"who": tenant.slug})
+    with app_role(), tenant_context(tenant_a), connection.cursor() as cursor:
+        cursor.execute("SELECT tenant_id FROM outbox_outboxmessage")  # no WHERE: RLS decides
+        assert {row[0] for row in cursor.fetchall()} == {tenant_a.pk}
+    with app_role(), tenant_context(None), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM outbox_outboxmessage")
+        assert cursor.fetchone()[0] == 0
+        # The landlord's window sees both, through its one narrow function.
+        cursor.execute("SELECT count(*) FROM outbox_attention")
+        assert cursor.fetchone()[0] == 2
