@@ -93,9 +93,9 @@ class EmployeeImportView(AdminPageMixin, View):
             from modules.employees.tasks import check_import_job
 
             tenant_id, job_id = job.tenant_id, job.pk
-            from django.db import transaction
+            from opsplatform import outbox
 
-            transaction.on_commit(lambda: check_import_job(tenant_id, job_id))
+            outbox.emit_task(check_import_job, tenant_id, job_id, tenant=tenant_id)
         return HttpResponseRedirect(reverse("admin:employees_employee_import_job", args=[job.pk]))
 
     def _page(self, request, form):
@@ -168,12 +168,11 @@ class ImportJobView(AdminPageMixin, View):
                     request, _("Nothing was imported: the data changed since the check. See below.")
                 )
         else:
-            from django.db import transaction
-
             from modules.employees.tasks import apply_import_job
+            from opsplatform import outbox
 
             tenant_id, job_pk = job.tenant_id, job.pk
-            transaction.on_commit(lambda: apply_import_job(tenant_id, job_pk))
+            outbox.emit_task(apply_import_job, tenant_id, job_pk, tenant=tenant_id)
             messages.info(
                 request, _("The import runs in the background; we will tell you when it ends.")
             )
