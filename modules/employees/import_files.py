@@ -124,6 +124,10 @@ def count_rows(file: BinaryIO, filename: str, *, stop_after: int) -> int:
     """Data rows of a file, read as a stream and counted up to ``stop_after``
     (cheap: the inline-or-background choice only needs to know "more than N")."""
     try:
+        head = file.read(4)
+        file.seek(0)
+        if is_excel(filename, head):
+            return _count_xlsx_rows(file, stop_after=stop_after)
         return Table(file, filename).count(stop_after=stop_after)
     except Exception:  # noqa: BLE001 - the check refuses the file with its message
         logger.info("employee import: could not count the rows of %s", filename, exc_info=True)
@@ -320,3 +324,36 @@ def _sheet_cells(sheet):
             timedelta_formats=workbook._timedelta_formats,
         )
         yield from parser.parse()
+
+
+def _count_xlsx_rows(file: BinaryIO, *, stop_after: int) -> int:
+    """Rows with a value in the first sheet, from its XML alone: opening the workbook
+    with openpyxl would first load every shared string of the file (seconds for a
+    large one), and a count needs none of them. The header row is not counted."""
+    import posixpath
+    import zipfile
+    from xml.etree.ElementTree import iterparse
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    with zipfile.ZipFile(file) as archive:
+        with archive.open("xl/workbook.xml") as workbook:
+            first = next(e for _ev, e in iterparse(workbook) if e.tag == f"{main}sheet")
+            sheet_id = first.get(relation)
+        with archive.open("xl/_rels/workbook.xml.rels") as rels:
+            target = next(e.get("Target") for _ev, e in iterparse(rels) if e.get("Id") == sheet_id)
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        count = -1  # the header
+        with archive.open(posixpath.normpath(path)) as sheet:
+            for _event, element in iterparse(sheet):
+                if element.tag != f"{main}row":
+                    continue
+                if any(
+                    cell.find(f"{main}v") is not None or cell.find(f"{main}is") is not None
+                    for cell in element
+                ):
+                    count += 1
+                    if count >= stop_after:
+                        break
+                element.clear()
+    return max(count, 0)

@@ -185,13 +185,16 @@ def parse_decimal(value) -> Decimal | None:
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")  # 42,50
     text = text.replace(",", "")  # 1,250.00
-    not_a_number = _("“%(value)s” is not a number.") % {"value": _text(value)[:40]}
+
+    def not_a_number():  # translated only when needed: this runs for every cell
+        return _("“%(value)s” is not a number.") % {"value": _text(value)[:40]}
+
     try:
         number = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(not_a_number) from error
+        raise ValueError(not_a_number()) from error
     if not number.is_finite():  # NaN, Infinity
-        raise ValueError(not_a_number)
+        raise ValueError(not_a_number())
     if number < 0:
         raise ValueError(_("The amount cannot be negative."))
     try:
@@ -328,6 +331,20 @@ class _Row:
     manager_text: str = ""  # the manager as written, for messages
     failed: bool = False  # the row has at least one problem
     bad_columns: set | None = None  # the columns with a problem (None: none)
+    changed: bool = False  # set when ``values`` was slimmed: some value differs from now
+
+
+# What the checks across rows still need of a row once it has been checked alone.
+_CROSS_ROW_VALUES = ("first_name", "last_name", "status", "manager_id")
+
+
+def _slim(row: _Row, lookups: _Lookups) -> None:
+    """Keep only what the checks across rows need: a check that writes nothing holds
+    a few values per row, not every cell (the memory of a file at the row cap)."""
+    current = lookups.existing.get(row.number.lower())
+    if current is not None and not row.failed:
+        row.changed = any(current.get(k) != v for k, v in row.values.items())
+    row.values = {k: row.values[k] for k in _CROSS_ROW_VALUES if k in row.values}
 
 
 def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row:
@@ -575,11 +592,13 @@ def plan_import(
     may_set_salary: bool,
     limit_check: Callable[[int], str | None] | None = None,
     on_row: Callable[[int], None] | None = None,
+    keep_values: bool = True,
 ) -> tuple[ImportReport, list[_Row], _Lookups]:
     """Check every column of every row against the company and the rest of the file.
 
     Returns the report and the rows to write (every row when the report is ok).
-    ``on_row(rows_read)`` is called after each row (the job's heartbeat).
+    ``on_row(rows_read)`` is called after each row (the job's heartbeat). Without
+    ``keep_values`` (a check only) the rows returned cannot be written.
     """
     report = ImportReport()
     lookups = _Lookups.load()
@@ -608,6 +627,8 @@ def plan_import(
             continue
         row.failed = report.error_count > errors_before
         _check_against_file(row, lookups, by_number, seen_emails, fail)
+        if not keep_values:
+            _slim(row, lookups)
         if row.number:
             checked.append(row)
         if row.failed:
@@ -626,7 +647,7 @@ def plan_import(
         current = lookups.existing.get(row.number.lower())
         if current is None:
             report.to_create += 1
-        elif _changes(row, current, lookups):
+        elif row.changed or _changes(row, current, lookups):
             report.to_update += 1
         else:
             report.unchanged += 1
@@ -812,7 +833,12 @@ def import_employees(
     file = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     headers, rows = open_table(file, filename)
     report, checked, lookups = plan_import(
-        headers, rows, may_set_salary=may_set_salary, limit_check=limit_check, on_row=on_row
+        headers,
+        rows,
+        may_set_salary=may_set_salary,
+        limit_check=limit_check,
+        on_row=on_row,
+        keep_values=not dry_run,
     )
     if dry_run or not report.ok:
         return report

@@ -156,9 +156,7 @@ def _finish(job: ImportJob, token: str, *, user=None, **changes) -> bool:
     the rows it describes: an import is DONE exactly when its rows exist.
     """
     with tenant_transaction(job.tenant):
-        current = (
-            ImportJob.objects.select_for_update().filter(pk=job.pk, run_token=token).first()
-        )
+        current = ImportJob.objects.select_for_update().filter(pk=job.pk, run_token=token).first()
         if current is None:
             logger.warning("import job %s: lease lost; the result of this run is dropped", job.pk)
             return False
@@ -314,7 +312,11 @@ def check_job(job: ImportJob, *, background: bool = False) -> ImportJob:
             with _opened(job) as file, tenant_context(job.tenant):
                 headers, rows = open_table(file, job.original_name)
                 report, _checked, _lookups = plan_import(
-                    headers, rows, may_set_salary=job.may_set_salary, on_row=heartbeat
+                    headers,
+                    rows,
+                    may_set_salary=job.may_set_salary,
+                    on_row=heartbeat,
+                    keep_values=False,
                 )
         except ImportFileError as error:
             _finish(job, token, **_refusal(str(error)))

@@ -321,7 +321,10 @@ def test_the_heartbeat_is_seen_while_the_import_transaction_is_open(ready_job):
     token = jobs.start_run(ready_job, ImportJob.Status.IMPORTING)
     before = ImportJob.objects.get(pk=ready_job.pk).heartbeat_at
 
-    with tenant_transaction(ready_job.tenant), jobs.Heartbeat(ready_job, token, enabled=True) as beat:
+    with (
+        tenant_transaction(ready_job.tenant),
+        jobs.Heartbeat(ready_job, token, enabled=True) as beat,
+    ):
         Employee.objects.create(employee_number="T1", first_name="Inside", hire_date="2024-01-01")
         beat.beat(123)
         # Read from outside the open transaction, as the watchdog would.

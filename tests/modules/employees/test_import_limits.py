@@ -62,7 +62,9 @@ def xlsx_bytes(header: list, rows: list[list], *, cached: dict[str, str] | None 
                 text = data.decode()
                 for coordinate, value in cached.items():
                     text = re.sub(
-                        rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)<v\s*/>', rf"\1<v>{value}</v>", text
+                        rf'(<c r="{coordinate}"[^>]*><f>[^<]*</f>)<v\s*/>',
+                        rf"\1<v>{value}</v>",
+                        text,
                     )
                 data = text.encode()
             target.writestr(item, data)
@@ -182,7 +184,7 @@ def test_a_small_file_is_checked_in_the_request(hr_client):  # noqa: F811
 LONG = "x" * 200_000
 
 
-def test_a_cell_over_the_limit_is_an_error_on_its_row_and_column(org):
+def test_a_cell_over_the_limit_is_an_error_on_its_row_and_column(org):  # noqa: F811
     content = csv_bytes(
         [
             {"employee_number": "A1", "first_name": "Ann", "department": "Engineering"},
@@ -200,7 +202,7 @@ def test_a_cell_over_the_limit_is_an_error_on_its_row_and_column(org):
     assert report.total == 3 and not Employee.objects.exists()
 
 
-def test_a_long_quoted_cell_with_line_breaks_does_not_shift_the_rows_after_it(org):
+def test_a_long_quoted_cell_with_line_breaks_does_not_shift_the_rows_after_it(org):  # noqa: F811
     long_text = ("y" * 70_000 + "\n") * 2 + 'with "quotes"'
     content = csv_bytes(
         [
@@ -230,7 +232,7 @@ def test_a_long_cell_on_the_page_is_a_row_error_not_a_server_error(hr_client):  
     assert ImportJob.objects.get().status == ImportJob.Status.INVALID
 
 
-def test_a_formula_with_no_saved_value_is_refused_naming_the_cell(org):
+def test_a_formula_with_no_saved_value_is_refused_naming_the_cell(org):  # noqa: F811
     content = xlsx_bytes(
         ["employee_number", "first_name", "salary"],
         [["E1", "Rana", 5000], ["E2", "Karim", "=B12*2"]],
@@ -249,7 +251,7 @@ def test_a_formula_with_no_saved_value_is_refused_naming_the_cell(org):
     assert not Employee.objects.exists()
 
 
-def test_a_formula_with_its_saved_value_imports_the_value(org):
+def test_a_formula_with_its_saved_value_imports_the_value(org):  # noqa: F811
     content = xlsx_bytes(
         ["employee_number", "first_name", "salary"],
         [["E1", "Rana", "=1000*5"]],
@@ -265,7 +267,7 @@ def test_a_formula_with_its_saved_value_imports_the_value(org):
 # -- every column of every row ----------------------------------------------------------------
 
 
-def test_every_problem_of_a_row_is_listed_not_only_the_first(org):
+def test_every_problem_of_a_row_is_listed_not_only_the_first(org):  # noqa: F811
     content = csv_bytes(
         [
             {
@@ -303,7 +305,7 @@ def test_every_problem_of_a_row_is_listed_not_only_the_first(org):
     assert report.to_create == 1  # the good row is still counted in the preview
 
 
-def test_a_row_whose_manager_is_defined_in_a_failed_row_says_so(org):
+def test_a_row_whose_manager_is_defined_in_a_failed_row_says_so(org):  # noqa: F811
     content = csv_bytes(
         [
             {"employee_number": "M1", "first_name": "Mona", "department": "Nowhere", "manager": ""},
@@ -327,7 +329,7 @@ def test_a_row_whose_manager_is_defined_in_a_failed_row_says_so(org):
     assert report.error_rows == 3
 
 
-def test_a_row_with_a_duplicate_number_still_has_its_other_columns_checked(org):
+def test_a_row_with_a_duplicate_number_still_has_its_other_columns_checked(org):  # noqa: F811
     content = csv_bytes(
         [
             {"employee_number": "A1", "first_name": "Ann", "department": "Sales"},
