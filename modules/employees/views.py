@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -24,6 +25,7 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminTextInputWidge
 
 from modules.employees import jobs, services
 from modules.employees.columns import EMPLOYEE_COLUMNS, SALARY_COLUMNS
+from modules.employees.import_files import max_rows
 from modules.employees.models import Employee, ImportJob
 from modules.employees.selectors import (
     employee_for_user,
@@ -106,6 +108,7 @@ class EmployeeImportView(AdminPageMixin, View):
             form=form,
             recent=recent,
             columns=EMPLOYEE_COLUMNS,
+            max_rows=number_format(max_rows(), force_grouping=True),
         )
 
 
