@@ -323,8 +323,16 @@ class Employee(TenantModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status"], name="employee_tenant_status"),
-            models.Index(fields=["tenant", "department"], name="employee_tenant_department"),
-            models.Index(fields=["tenant", "manager"], name="employee_tenant_manager"),
+            # A level of the org chart is one manager's (or one department's) people in
+            # name order, read a page at a time: these walk it in order and stop.
+            models.Index(
+                fields=["tenant", "department", "last_name", "first_name", "id"],
+                name="employee_tenant_dept_name",
+            ),
+            models.Index(
+                fields=["tenant", "manager", "last_name", "first_name", "id"],
+                name="employee_tenant_manager_name",
+            ),
             models.Index(fields=["tenant", "last_name", "first_name"], name="employee_tenant_name"),
         ]
 

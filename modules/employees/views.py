@@ -1,6 +1,6 @@
 """Admin pages of the employees module beyond plain lists and forms:
-bulk import with preview and progress, termination with handover, the org
-chart and the self-service profile."""
+bulk import with preview and progress, termination with handover and the
+self-service profile. The org chart has its own file, org_chart.py."""
 
 from __future__ import annotations
 
@@ -27,11 +27,7 @@ from modules.employees import jobs, services
 from modules.employees.columns import EMPLOYEE_COLUMNS, SALARY_COLUMNS
 from modules.employees.import_files import max_rows
 from modules.employees.models import Employee, ImportJob
-from modules.employees.selectors import (
-    employee_for_user,
-    org_chart_by_department,
-    org_chart_by_manager,
-)
+from modules.employees.selectors import employee_for_user
 from opsplatform.files.fields import check_upload, too_large_error
 from opsplatform.files.uploads import OversizedUpload
 
@@ -300,21 +296,7 @@ def terminate_view(model_admin, request, object_id):
     )
 
 
-# -- org chart and self-service -----------------------------------------------------
-
-
-class OrgChartView(AdminPageMixin, View):
-    permission = "employees.view_org_chart"
-
-    def get(self, request):
-        mode = request.GET.get("by", "manager")
-        context = {"title": _("Organisation chart"), "mode": mode}
-        if mode == "department":
-            tree, unassigned = org_chart_by_department()
-            context.update(departments=tree, unassigned=unassigned)
-        else:
-            context.update(people=org_chart_by_manager())
-        return self.render(request, "employees/org_chart.html", **context)
+# -- self-service (the org chart is in modules/employees/org_chart.py) ------------------
 
 
 class ContactForm(forms.ModelForm):
