@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('employees', '0004_audit_chain_columns'),
+        ('employees', '0005_org_chart_indexes'),
         ('tenants', '0006_invitation_link_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
