@@ -7,6 +7,8 @@ the same for the cache).
 
 from __future__ import annotations
 
+import uuid
+
 from channels.layers import BaseChannelLayer
 
 
@@ -20,7 +22,11 @@ class BrokenChannelLayer(BaseChannelLayer):
     async def _fail(self, *args, **kwargs):
         raise LayerDown("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
 
-    send = receive = new_channel = group_add = group_discard = group_send = flush = _fail
+    async def new_channel(self, prefix="specific"):
+        # channels-redis names a channel without asking Redis; receiving on it fails.
+        return f"{prefix}.broken!{uuid.uuid4().hex}"
+
+    send = receive = group_add = group_discard = group_send = flush = _fail
 
 
 BROKEN_LAYER = {"default": {"BACKEND": "tests.broken_channel_layer.BrokenChannelLayer"}}

@@ -8,6 +8,7 @@ company (inbox counters, notifications). Modules send to these groups through
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from channels.db import database_sync_to_async
@@ -25,6 +26,21 @@ REJOIN_SECONDS = 300
 
 
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        """The socket's whole life; an error ends it with "try again later", not a crash.
+
+        With Redis down, channels' own receive loop on the layer raises before
+        or after the handshake. The page's script reconnects with a back-off
+        on any close but 4403, and the new socket joins its groups again."""
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:  # noqa: BLE001 - logged; the page retries
+            logger.warning(
+                "Workspace socket ended by an error; the page will retry.", exc_info=True
+            )
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": LAYER_DOWN_CODE})
+
     async def connect(self):
         user = self.scope.get("user")
         tenant = self.scope["tenant"]
