@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -9,6 +11,8 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from opsplatform.health import checks as health_checks
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -19,6 +23,8 @@ def healthz(request):
     middleware's transaction, so a database that is down is reported, not a 500.
     """
     report = health_checks.run()
+    if report["failing"]:
+        logger.warning("healthz %s: %s", report["status"], report["checks"])
     return JsonResponse(report, status=503 if report["status"] == "error" else 200)
 
 
