@@ -1,5 +1,5 @@
-"""The kernel's own tables: the audit chain, spent one-time tokens and the
-worker's heartbeat.
+"""The kernel's own tables: the audit chain, the periodic-run ledger, spent
+one-time tokens and the worker's heartbeat.
 
 Tenant-owned models inherit ``opsplatform.tenancy.models.TenantModel``. (This
 module's existence also makes Django send post_migrate to the kernel, which
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from opsplatform.tenancy.models import TenantModel
 
 # The chain of landlord tables without a tenant column (users, tenants, domains).
 PLATFORM_CHAIN = 0
@@ -94,3 +96,28 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SweepRun(TenantModel):
+    """One company's run of a periodic job for one period (a day, say): the
+    proof that it ran, so a worker back from downtime runs a missed period
+    once, and two schedulers cannot both run it (opsplatform.tenancy.sweeps).
+
+    Bookkeeping, not audited: written with ``bulk_create``, so no history rows.
+    """
+
+    name = models.CharField(_("job"), max_length=100)
+    period = models.CharField(_("period"), max_length=40)
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "name", "period"], name="sweep_run_once_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.period}"

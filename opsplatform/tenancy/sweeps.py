@@ -4,6 +4,14 @@ Each company runs in its own transaction (and so its own tenant scope); a
 company whose work raises is rolled back alone, logged with its traceback and
 reported to platform staff (Django's ``mail_admins``: the ADMINS setting),
 and the sweep goes on to the next one.
+
+Work that belongs to a period (the morning reminder belongs to a day) passes
+``period``: each company's run of it is recorded in the same transaction
+(``SweepRun``, unique per company, job and period). The task is then scheduled
+more often than its period, so a worker that was down at the usual hour runs
+the missed period when it is back, once; a company that failed is retried at
+the next tick, and a second scheduler running at the same moment waits on the
+first one's row and skips.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.mail import mail_admins
+from django.db import IntegrityError, transaction
 
 from opsplatform.tenancy.rls import tenant_transaction
 
@@ -24,17 +33,45 @@ class SweepReport:
     name: str
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
-def for_each_active_tenant(name: str, work: Callable[[object], None]) -> SweepReport:
-    """Run ``work(tenant)`` inside each active company's own transaction."""
+class _AlreadyRan(Exception):
+    pass
+
+
+def _claim_period(tenant, name: str, period: str) -> None:
+    """Record this company's run of ``period``; raise _AlreadyRan if it has one."""
+    from opsplatform.models import SweepRun
+
+    if SweepRun.objects.filter(name=name, period=period).exists():
+        raise _AlreadyRan
+    try:
+        # A savepoint, so that losing the race leaves the transaction usable.
+        with transaction.atomic():
+            SweepRun.objects.bulk_create([SweepRun(tenant=tenant, name=name, period=period)])
+    except IntegrityError as error:  # another scheduler ran it a moment ago
+        raise _AlreadyRan from error
+
+
+def for_each_active_tenant(
+    name: str, work: Callable[[object], None], *, period: str | None = None
+) -> SweepReport:
+    """Run ``work(tenant)`` inside each active company's own transaction.
+
+    With ``period``, a company whose run of that period is recorded is skipped.
+    """
     from tenants.models import Tenant
 
     report = SweepReport(name)
     for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("pk"):
         try:
             with tenant_transaction(tenant):
+                if period is not None:
+                    _claim_period(tenant, name, period)
                 work(tenant)
+        except _AlreadyRan:
+            report.skipped.append(tenant.slug)
         except Exception:  # noqa: BLE001 - one company's failure must not stop the others
             logger.exception("%s failed for company %s (%s)", name, tenant.slug, tenant.pk)
             report.failed.append(tenant.slug)

@@ -64,3 +64,43 @@ def test_the_sla_sweep_goes_on_past_a_failing_company(tenant_a, tenant_b, monkey
     sweep_approval_deadlines.call_local()
 
     assert sorted(swept) == ["acme", "globex"]
+
+
+def test_work_of_a_period_runs_once_per_company(tenant_a, tenant_b):
+    seen = []
+
+    first = for_each_active_tenant("Daily", lambda t: seen.append(t.slug), period="2026-12-01")
+    again = for_each_active_tenant("Daily", lambda t: seen.append(t.slug), period="2026-12-01")
+    next_day = for_each_active_tenant("Daily", lambda t: seen.append(t.slug), period="2026-12-02")
+
+    assert sorted(first.done) == ["acme", "globex"]
+    assert again.done == [] and sorted(again.skipped) == ["acme", "globex"]
+    assert sorted(next_day.done) == ["acme", "globex"]
+    assert seen.count("acme") == 2 and seen.count("globex") == 2
+
+
+def test_a_company_that_failed_its_period_runs_it_at_the_next_tick(tenant_a, tenant_b):
+    """Catch-up: the failed company's run is rolled back with its record, so the
+    next tick of the schedule runs it again, and the others are not repeated."""
+    seen = []
+
+    def flaky(tenant):
+        seen.append(tenant.slug)
+        if tenant == tenant_b and seen.count("globex") == 1:
+            raise RuntimeError("database hiccup")
+
+    first = for_each_active_tenant("Daily", flaky, period="2026-12-01")
+    second = for_each_active_tenant("Daily", flaky, period="2026-12-01")
+
+    assert first.failed == ["globex"]
+    assert second.done == ["globex"] and second.skipped == ["acme"]
+    assert seen == ["acme", "globex", "globex"]
+
+
+def test_periods_are_recorded_per_company_under_row_level_security(tenant_a, tenant_b):
+    from opsplatform.models import SweepRun
+
+    for_each_active_tenant("Daily", lambda t: None, period="2026-12-01")
+
+    with tenant_context(tenant_a):
+        assert list(SweepRun.objects.values_list("name", "period")) == [("Daily", "2026-12-01")]

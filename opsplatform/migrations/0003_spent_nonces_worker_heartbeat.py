@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('opsplatform', '0001_audit_chain'),
+        ('opsplatform', '0002_sweep_runs'),
     ]
 
     operations = [
