@@ -15,6 +15,8 @@ from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, Us
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
 
 VALID_ROLES = frozenset(RoleCode.values)
+# The outbox handler that emails an invitation (tenants/outbox.py).
+INVITATION_EMAIL = "tenants.invitation_email"
 
 
 # -- companies --------------------------------------------------------------
@@ -271,10 +273,17 @@ def invitation_create(
 
 
 def _send_invitation_after_commit(invitation: Invitation) -> None:
-    from tenants.tasks import send_invitation_email
+    """An outbox message in this transaction: the email goes out after commit,
+    retried with backoff, even if the queue is down at the moment (docs/outbox.md).
+    One waiting email per invitation: it carries the link current when it is sent."""
+    from opsplatform import outbox
 
-    tenant_id, invitation_id = invitation.tenant_id, invitation.pk
-    transaction.on_commit(lambda: send_invitation_email(tenant_id, invitation_id))
+    outbox.emit(
+        INVITATION_EMAIL,
+        tenant=invitation.tenant_id,
+        payload={"invitation_id": invitation.pk},
+        dedupe_key=f"invitation:{invitation.pk}",
+    )
 
 
 @transaction.atomic

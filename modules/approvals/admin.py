@@ -7,7 +7,7 @@ through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from modules.approvals.models import (
     StepStatus,
 )
 from modules.approvals.selectors import visible_requests
+from opsplatform.admin.autocomplete import open_choice_search
 from opsplatform.admin.base import (
     TenantModelAdmin,
     TenantStackedInline,
@@ -272,6 +273,8 @@ class ApprovalRequestAdmin(TenantModelAdmin):
 
 class RouteGateInline(TenantStackedInline):
     model = RouteGate
+    # Searched, not listed: a select of every member is 100,000 options in a big company.
+    autocomplete_fields = ["person", "escalate_to"]
     # One card per gate: who decides, when it applies, how long it may take.
     fields = [
         "position",
@@ -317,10 +320,25 @@ class RouteAdmin(TenantModelAdmin):
         return ["kind"] if obj is not None else []
 
 
+for _field in ("person", "escalate_to"):
+    open_choice_search(
+        RouteGate, _field, permission="approvals.change_route", only=Q(status="active")
+    )
+open_choice_search(
+    Delegation, "principal", permission="approvals.manage_all_deputies", only=Q(status="active")
+)
+open_choice_search(
+    Delegation, "deputy", permission="approvals.add_delegation", only=Q(status="active")
+)
+
+
 @admin.register(Delegation, site=tenant_site)
 class DelegationAdmin(TenantModelAdmin):
     list_display = ["principal", "deputy", "starts_on", "ends_on", "is_running", "note"]
     list_select_related = ["principal__user", "deputy__user"]
+    # Searched, not listed (a select of every member is 100,000 options in a big
+    # company). Any member names a deputy, so the search is opened to them below.
+    autocomplete_fields = ["principal", "deputy"]
 
     def get_fields(self, request, obj=None):
         if request.user.has_perm("approvals.manage_all_deputies"):

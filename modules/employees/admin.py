@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -16,7 +17,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 
-from modules.employees import services, views
+from modules.employees import org_chart, services, views
 from modules.employees.models import (
     Department,
     Employee,
@@ -27,7 +28,7 @@ from modules.employees.models import (
     WorkSchedule,
 )
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
-from modules.employees.rules import my_report_ids
+from modules.employees.rules import my_reports
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 from opsplatform.admin.actions import renders_on_get
 
@@ -87,7 +88,9 @@ class PositionAdmin(TenantModelAdmin):
     list_display = ["title", "department"]
     list_select_related = ["department"]
     search_fields = ["title"]
-    list_filter = [("department", RelatedDropdownFilter)]
+    # Search, not a list of every department (a big company has thousands).
+    list_filter = [("department", AutocompleteSelectFilter)]
+    autocomplete_fields = ["department"]
     resource_classes = [PositionResource]
     import_enabled = True
 
@@ -163,6 +166,9 @@ class TerminateForm(forms.Form):
         label=_("Who takes over their reports"),
         queryset=Employee.all_tenants.none(),  # set per request in __init__
         required=False,
+        # Search as you type (the employee admin's autocomplete, as for a manager):
+        # a plain select would list the whole company, 100,000 options in a big one.
+        widget=AutocompleteSelect(Employee._meta.get_field("manager"), tenant_site),
     )
 
     def __init__(self, *args, employee: Employee, **kwargs):
@@ -190,7 +196,7 @@ class EmployeeAdmin(TenantModelAdmin):
     search_fields = ["employee_number", "first_name", "last_name", "work_email"]
     search_help_text = _("Name, employee number or work email")
     list_filter = [
-        ("department", RelatedDropdownFilter),
+        ("department", AutocompleteSelectFilter),
         ("status", ChoicesDropdownFilter),
         ("manager", AutocompleteSelectFilter),
         ("location", RelatedDropdownFilter),
@@ -262,7 +268,8 @@ class EmployeeAdmin(TenantModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.has_perm("employees.view_employee") and not self._sees_everyone(request):
-            queryset = queryset.filter(pk__in=my_report_ids(request.user))
+            reports = my_reports(request.user)
+            queryset = queryset.filter(pk__in=reports) if reports is not None else queryset.none()
         return queryset
 
     def _sees_everyone(self, request) -> bool:
@@ -339,8 +346,13 @@ class EmployeeAdmin(TenantModelAdmin):
             ),
             path(
                 "org-chart/",
-                wrap(views.OrgChartView.as_view(model_admin=self)),
+                wrap(org_chart.OrgChartView.as_view(model_admin=self)),
                 name="employees_org_chart",
+            ),
+            path(
+                "org-chart/nodes/",
+                wrap(org_chart.org_chart_nodes),
+                name="employees_org_chart_nodes",
             ),
             path(
                 "me/",

@@ -323,8 +323,16 @@ class Employee(TenantModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "status"], name="employee_tenant_status"),
-            models.Index(fields=["tenant", "department"], name="employee_tenant_department"),
-            models.Index(fields=["tenant", "manager"], name="employee_tenant_manager"),
+            # A level of the org chart is one manager's (or one department's) people in
+            # name order, read a page at a time: these walk it in order and stop.
+            models.Index(
+                fields=["tenant", "department", "last_name", "first_name", "id"],
+                name="employee_tenant_dept_name",
+            ),
+            models.Index(
+                fields=["tenant", "manager", "last_name", "first_name", "id"],
+                name="employee_tenant_manager_name",
+            ),
             models.Index(fields=["tenant", "last_name", "first_name"], name="employee_tenant_name"),
         ]
 
@@ -436,15 +444,29 @@ class ImportJob(TenantModel):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The lease of a run (modules/employees/jobs.py): when the job was handed to
+    # a worker, the worker's token, and its last sign of life. The watchdog
+    # (tasks.release_stalled_import_jobs) returns a job whose worker went quiet.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    run_token = models.CharField(max_length=32, blank=True, default="")
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "created_at"], name="importjob_tenant_created")]
+        indexes = [
+            models.Index(fields=["tenant", "created_at"], name="importjob_tenant_created"),
+            models.Index(fields=["tenant", "status"], name="importjob_tenant_status"),
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def can_check_again(self) -> bool:
+        """A check that stopped (not one that found errors) may run again on the same file."""
+        return self.status == self.Status.FAILED and (self.report or {}).get("restart") == "check"
 
     @property
     def percent(self) -> int:

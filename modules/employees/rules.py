@@ -31,16 +31,37 @@ def my_report_ids(user) -> set[int]:
     return per_user_cache(user, "report_ids", compute)
 
 
+def my_reports(user):
+    """My direct and indirect reports as a subquery for ``pk__in=`` (None: I have no
+    record). A big team stays in the database instead of a list of ids."""
+    from modules.employees.selectors import reports_of
+
+    me = my_employee(user)
+    return reports_of(me.pk) if me is not None else None
+
+
 @rules.predicate
 def has_reports(user) -> bool:
-    return bool(my_report_ids(user))
+    from modules.employees.selectors import manages_anyone
+
+    def compute():
+        me = my_employee(user)
+        return me is not None and manages_anyone(me.pk)
+
+    return per_user_cache(user, "has_reports", compute)
 
 
 @rules.predicate
 def is_report(user, employee) -> bool:
     if employee is None:
         return True  # the question "may they see some employees?" — the list narrows it
-    return employee.pk in my_report_ids(user)
+    from modules.employees.selectors import reports_to
+
+    # Walk up from the one person (as deep as the line) rather than down the whole team.
+    me = my_employee(user)
+    return me is not None and per_user_cache(
+        user, f"reports_to:{employee.pk}", lambda: reports_to(employee.pk, me.pk)
+    )
 
 
 @rules.predicate

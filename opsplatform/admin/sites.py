@@ -39,6 +39,13 @@ class TenantAdminSite(AccountPagesMixin, UnfoldAdminSite):
     index_template = "opsplatform/dashboard.html"
     login_form = TenantLoginForm
 
+    def autocomplete_view(self, request):
+        # Django's search of a field's choices, which a field may open to the people
+        # who fill it in (opsplatform/admin/autocomplete.py).
+        from opsplatform.admin.autocomplete import TenantAutocompleteView
+
+        return TenantAutocompleteView.as_view(admin_site=self)(request)
+
     def has_permission(self, request) -> bool:
         tenant = getattr(request, "tenant", None)
         user = request.user

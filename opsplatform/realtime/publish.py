@@ -57,11 +57,25 @@ def publish_via_worker(*, tenant_id: int, payload: dict, user_id: int | None = N
 
     For hot paths (an approval decision): a channel-layer round trip costs
     about 10 ms in the request, a queued task about one.
+
+    Best effort, on purpose not through the outbox (docs/outbox.md): a live
+    push is a nudge of the moment and the durable part (the notice, the
+    request's state) is already committed and read on the next page load; a
+    push replayed a minute later by the sweeper would show stale news. So a
+    queue that is down is logged and the push is dropped, never an error for
+    the person whose write has committed.
     """
     from opsplatform.realtime.tasks import send_to_group
 
     group = _group(tenant_id, user_id)
-    transaction.on_commit(lambda: send_to_group(group, payload))
+
+    def send() -> None:
+        try:
+            send_to_group(group, payload)
+        except Exception:  # noqa: BLE001 - Redis down: the push is dropped, the write stands
+            logger.warning("could not queue a live push to %s", group, exc_info=True)
+
+    transaction.on_commit(send)
 
 
 def close_member_sockets(*, tenant_id: int, user_id: int) -> None:

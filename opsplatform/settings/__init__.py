@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "opsplatform",
     "opsplatform.notifications",
+    "opsplatform.outbox",
     "tenants",
     "modules.employees",
     "modules.approvals",

@@ -87,6 +87,25 @@ def test_a_managers_team_list_costs_the_same_with_5_and_60_reports(
     )
 
 
+def test_a_managers_team_list_sends_no_list_of_ids(tenant_a, make_member, link_login, client_for):
+    boss = add_people(tenant_a, 1)[0]
+    user = make_member(tenant_a, "boss@acme.test", roles=[RoleCode.MANAGER])
+    link_login(tenant_a, user, boss)
+    client = client_for(tenant_a, user)
+
+    def longest_query() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/employees/employee/").status_code == 200
+        return max(len(q["sql"]) for q in captured.captured_queries)
+
+    add_people(tenant_a, 5, manager=boss)
+    few = longest_query()
+    add_people(tenant_a, 55, manager=boss)
+
+    # The team is walked by the database (a subquery), not sent as 60 ids.
+    assert longest_query() == few
+
+
 def test_change_page_costs_the_same_with_1_and_20_documents(tenant_a, hr_client):
     person = add_people(tenant_a, 2)[1]
     with tenant_context(tenant_a):
@@ -100,15 +119,68 @@ def test_change_page_costs_the_same_with_1_and_20_documents(tenant_a, hr_client)
     assert_constant(hr_client, f"/admin/employees/employee/{person.pk}/change/", more_documents)
 
 
+ORG_CHART = "/admin/employees/employee/org-chart/"
+
+
 @pytest.mark.parametrize("mode", ["manager", "department"])
 def test_org_chart_costs_the_same_with_5_and_60_people(mode, tenant_a, hr_client):
     add_people(tenant_a, 5)
 
+    assert_constant(hr_client, f"{ORG_CHART}?by={mode}", lambda: add_people(tenant_a, 55))
+
+
+def test_org_chart_top_level_costs_the_same_with_5_and_60_people_at_the_top(tenant_a, hr_client):
+    def tops(n):
+        with tenant_context(tenant_a):
+            for _ in range(n):
+                EmployeeFactory(department=DepartmentFactory(), position=PositionFactory())
+
+    tops(5)
+
+    assert_constant(hr_client, ORG_CHART, lambda: tops(55))
+
+
+def test_opening_an_org_chart_node_costs_the_same_with_5_and_60_reports(tenant_a, hr_client):
+    boss = add_people(tenant_a, 1)[0]
+    add_people(tenant_a, 5, manager=boss)
+
     assert_constant(
         hr_client,
-        f"/admin/employees/employee/org-chart/?by={mode}",
-        lambda: add_people(tenant_a, 55),
+        f"{ORG_CHART}nodes/?list=reports&of={boss.pk}",
+        lambda: add_people(tenant_a, 55, manager=boss),
     )
+
+
+def test_opening_a_department_costs_the_same_with_5_and_60_people(tenant_a, hr_client):
+    with tenant_context(tenant_a):
+        department = DepartmentFactory()
+
+    def join(n):
+        with tenant_context(tenant_a):
+            for _ in range(n):
+                EmployeeFactory(department=department, position=PositionFactory())
+                DepartmentFactory(parent=department)
+
+    join(5)
+    for kind in ("members", "subdepartments"):
+        assert_constant(
+            hr_client, f"{ORG_CHART}nodes/?list={kind}&of={department.pk}", lambda: join(55)
+        )
+
+
+def test_revealing_a_reporting_line_costs_the_same_5_and_60_levels_deep(tenant_a, hr_client):
+    line = add_people(tenant_a, 5)  # each person manages the next
+
+    def deeper():
+        with tenant_context(tenant_a):
+            above = [EmployeeFactory()]
+            for _ in range(54):
+                above.append(EmployeeFactory(manager=above[-1]))
+            # The same person, now at the bottom of a 60-deep line.
+            line[0].manager = above[-1]
+            line[0].save()
+
+    assert_constant(hr_client, f"{ORG_CHART}?focus={line[4].pk}", deeper)
 
 
 def test_department_list_costs_the_same_at_any_size(tenant_a, hr_client):
