@@ -9,6 +9,7 @@ recorded DONE in the same transaction; a second delivery finds nothing to do.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -57,7 +58,10 @@ def release_stalled_import_jobs() -> None:
     for_each_active_tenant("Import watchdog", lambda tenant: release_stalled())
 
 
-@db_periodic_task(crontab(hour="6", minute="0"))
+# Due at 06:00 UTC, and asked again every quarter hour until the day ends: each
+# company's run of the day is recorded (for_each_active_tenant's ``period``), so a
+# worker that was down at six sends the day's reminder when it is back, once.
+@db_periodic_task(crontab(hour="6-23", minute="*/15"))
 def remind_expiring_documents() -> None:
     """Every morning: tell each company's HR which documents expire within the warning window."""
     from modules.employees.notifications import documents_expiring
@@ -80,4 +84,5 @@ def remind_expiring_documents() -> None:
         ]
         documents_expiring(recipients=recipients, documents=documents)
 
-    for_each_active_tenant("Document expiry reminder", remind)
+    today = timezone.now().date().isoformat()
+    for_each_active_tenant("Document expiry reminder", remind, period=today)
