@@ -112,7 +112,9 @@ def test_two_workers_serve_companies_and_survive_losing_one(server, tenant_a):
     company_host = tenant_a.domains.get(is_primary=True).domain
 
     health = answer(port, settings.BASE_DOMAIN, "/healthz")
-    assert health.json()["status"] == "ok"
+    # No huey worker runs here, so its heartbeat may be late ("degraded"), never an error.
+    assert health.status_code == 200
+    assert health.json()["checks"]["database"] == "ok"
     signin = answer(port, company_host, "/admin/")
     assert signin.status_code == 302 and "/admin/login/" in signin.headers["Location"]
     assert answer(port, "nobody.example", "/admin/").status_code == 404
