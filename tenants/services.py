@@ -62,7 +62,9 @@ def tenant_create(
 def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
     if is_primary:
         # Row by row, so each address that stops being primary has its history entry.
-        for previous in Domain.objects.select_for_update().filter(tenant=tenant, is_primary=True):
+        for previous in Domain.objects.select_for_update(no_key=True).filter(
+            tenant=tenant, is_primary=True
+        ):
             previous.is_primary = False
             previous._change_reason = _("No longer the primary address")
             previous.save(update_fields=["is_primary"])
@@ -74,7 +76,7 @@ def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Doma
 
 @transaction.atomic
 def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) -> Tenant:
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.status == Tenant.Status.SUSPENDED:
         return tenant
     tenant.status = Tenant.Status.SUSPENDED
@@ -91,7 +93,7 @@ def tenant_set_two_factor_requirement(
     *, tenant: Tenant, required: bool, by: User | None = None
 ) -> Tenant:
     """An owner's rule: every member of this company signs in with a second factor."""
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.require_two_factor == required:
         return tenant
     tenant.require_two_factor = required
@@ -108,7 +110,7 @@ def tenant_set_two_factor_requirement(
 
 @transaction.atomic
 def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.status == Tenant.Status.ACTIVE:
         return tenant
     tenant.status = Tenant.Status.ACTIVE
