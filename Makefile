@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install migrate seed serve worker lint messages lock check-deploy bench
+.PHONY: demo test install migrate seed serve worker lint messages lock check-deploy bench serve-prod bench-load
 
 $(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ demo: install
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py run_huey --quiet & \
 	  $(VENV)/bin/daphne -b 0.0.0.0 -p 8000 opsplatform.asgi:application
+
+## The production settings as several processes: PostgreSQL (opsplatform_prod, as ops_app),
+## Redis, uvicorn with WEB_WORKERS (4) workers, huey with HUEY_WORKERS (2) + one scheduler.
+serve-prod: install
+	bin/serve-prod
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise; browser tests included).
 test: install
@@ -47,4 +52,9 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
+	@for script in bench/[a-z]*.py; do case $$script in bench/load*) continue;; esac; \
+	  echo "== $$script"; $(PY) $$script; done
+
+## 50 simulated users on 10 companies for 60 s against serve-prod; FAULTS=1 injects faults.
+bench-load: install
+	$(PY) bench/load.py $(if $(FAULTS),--faults)

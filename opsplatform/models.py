@@ -1,4 +1,5 @@
-"""The kernel's own tables: the head of each audit chain, and the periodic-run ledger.
+"""The kernel's own tables: the audit chain, the periodic-run ledger, spent
+one-time tokens and the worker's heartbeat.
 
 Tenant-owned models inherit ``opsplatform.tenancy.models.TenantModel``. (This
 module's existence also makes Django send post_migrate to the kernel, which
@@ -57,6 +58,44 @@ class AuditChainLink(models.Model):
 
     def __str__(self):
         return f"{self.chain_id}@{self.seq}"
+
+
+class SpentNonce(models.Model):
+    """A one-time token that has been used (a company-switch hand-off, say).
+
+    Platform data, no tenant: the primary key makes "spend" an insert that
+    succeeds once, in whichever process, with the cache up or down
+    (opsplatform.onetime). Rows past ``expires_at`` are purged by a periodic
+    task; by then the token they guard has expired too.
+    """
+
+    nonce = models.CharField(_("nonce"), max_length=128, primary_key=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("spent nonce")
+        verbose_name_plural = _("spent nonces")
+
+    def __str__(self):
+        return self.nonce
+
+
+class WorkerHeartbeat(models.Model):
+    """When the task worker last ran its once-a-minute beat (opsplatform.health).
+
+    In the database, not the cache, so /healthz can still tell a late worker
+    from a dead cache when Redis is down. One row per name ("huey").
+    """
+
+    name = models.CharField(_("name"), max_length=64, primary_key=True)
+    beat_at = models.DateTimeField(_("last beat"))
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
 class SweepRun(TenantModel):

@@ -15,6 +15,8 @@ from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, Us
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
 
 VALID_ROLES = frozenset(RoleCode.values)
+# The outbox handler that emails an invitation (tenants/outbox.py).
+INVITATION_EMAIL = "tenants.invitation_email"
 
 
 # -- companies --------------------------------------------------------------
@@ -60,7 +62,9 @@ def tenant_create(
 def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Domain:
     if is_primary:
         # Row by row, so each address that stops being primary has its history entry.
-        for previous in Domain.objects.select_for_update().filter(tenant=tenant, is_primary=True):
+        for previous in Domain.objects.select_for_update(no_key=True).filter(
+            tenant=tenant, is_primary=True
+        ):
             previous.is_primary = False
             previous._change_reason = _("No longer the primary address")
             previous.save(update_fields=["is_primary"])
@@ -72,7 +76,7 @@ def domain_add(*, tenant: Tenant, domain: str, is_primary: bool = False) -> Doma
 
 @transaction.atomic
 def tenant_suspend(*, tenant: Tenant, reason: str = "", by: User | None = None) -> Tenant:
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.status == Tenant.Status.SUSPENDED:
         return tenant
     tenant.status = Tenant.Status.SUSPENDED
@@ -89,7 +93,7 @@ def tenant_set_two_factor_requirement(
     *, tenant: Tenant, required: bool, by: User | None = None
 ) -> Tenant:
     """An owner's rule: every member of this company signs in with a second factor."""
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.require_two_factor == required:
         return tenant
     tenant.require_two_factor = required
@@ -106,7 +110,7 @@ def tenant_set_two_factor_requirement(
 
 @transaction.atomic
 def tenant_reactivate(*, tenant: Tenant, by: User | None = None) -> Tenant:
-    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    tenant = Tenant.objects.select_for_update(no_key=True).get(pk=tenant.pk)
     if tenant.status == Tenant.Status.ACTIVE:
         return tenant
     tenant.status = Tenant.Status.ACTIVE
@@ -271,10 +275,17 @@ def invitation_create(
 
 
 def _send_invitation_after_commit(invitation: Invitation) -> None:
-    from tenants.tasks import send_invitation_email
+    """An outbox message in this transaction: the email goes out after commit,
+    retried with backoff, even if the queue is down at the moment (docs/outbox.md).
+    One waiting email per invitation: it carries the link current when it is sent."""
+    from opsplatform import outbox
 
-    tenant_id, invitation_id = invitation.tenant_id, invitation.pk
-    transaction.on_commit(lambda: send_invitation_email(tenant_id, invitation_id))
+    outbox.emit(
+        INVITATION_EMAIL,
+        tenant=invitation.tenant_id,
+        payload={"invitation_id": invitation.pk},
+        dedupe_key=f"invitation:{invitation.pk}",
+    )
 
 
 @transaction.atomic

@@ -6,11 +6,11 @@ import secrets
 import time
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from opsplatform import onetime
 from opsplatform.accounts import throttle
-from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.resolver import resolve_host
 from tenants import services
 from tenants.forms import AcceptInvitationForm
@@ -169,10 +169,13 @@ def _handoff_user(request, token: str) -> tuple[User, str]:
 
 
 def _spend(nonce: str) -> None:
-    """Each token opens the door once."""
-    with tenant_context(None):
-        first_use = cache.add(f"tenancy:handoff:{nonce}", 1, 120)
-    if not first_use:
+    """Each token opens the door once, across every process, with or without the cache.
+
+    The spent nonce is kept for twice the token's lifetime: until the token
+    itself can no longer be presented."""
+    if not onetime.spend(
+        f"handoff:{nonce}", valid_for_seconds=2 * settings.TENANT_HANDOFF_MAX_AGE_SECONDS
+    ):
         raise Http404
 
 

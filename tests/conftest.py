@@ -55,6 +55,36 @@ def _english_by_default():
 
 
 @pytest.fixture
+def broken_queue():
+    """The task queue refuses every enqueue for the test (tests/broken_queue.py)."""
+    from tests.broken_queue import queue_down
+
+    with queue_down() as refusals:
+        yield refusals
+
+
+@pytest.fixture
+def outbox_sweep_at(django_capture_on_commit_callbacks):
+    """``outbox_sweep_at(minutes=2)``: run the outbox sweeper as if that much time had
+    passed, and what its commits start (the relay; huey runs tasks inline in tests)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    from opsplatform.outbox.sweep import sweep
+
+    def run(minutes: float):
+        with (
+            freeze_time(timezone.now() + timedelta(minutes=minutes)),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return sweep()
+
+    return run
+
+
+@pytest.fixture
 def app_role(db):
     """``with app_role():`` runs a block as a role bound by row-level security
     (PostgreSQL only; see tests/db_roles.py)."""

@@ -1,7 +1,7 @@
 """The notification types approvals sends, and how they leave a decision.
 
-A decision only queues its notices (``later``), after it commits; the huey
-worker works out the recipients (the requester, or whoever decides the gate,
+A decision only queues its notices (``later``: an outbox message in its
+transaction); after it commits the huey worker works out the recipients (the requester, or whoever decides the gate,
 and their deputies) and hands them to the platform service. That keeps the
 decision's transaction, which holds the request's lock, to the request's own
 writes. Titles are rendered in each recipient's language when shown or sent.
@@ -9,7 +9,6 @@ writes. Titles are rendered in each recipient's language when shown or sent.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -129,21 +128,49 @@ def send(code: str, *, request, recipients, actor=None, step=None, **extra) -> N
     notify(recipients=recipients, type=code, context=context, url=request_url(request), actor=actor)
 
 
+ANNOUNCE = "approvals.announce"
+
+
 def later(code: str, *, request, step=None, actor=None, to_deciders: bool = False, **extra) -> None:
     """Queue a notice for after commit: to the requester, or (``to_deciders``) to
-    whoever decides ``step``; the worker resolves the people and sends it."""
-    from modules.approvals.tasks import announce
+    whoever decides ``step``; the worker resolves the people and sends it.
 
-    args = (
-        request.tenant_id,
-        code,
-        request.pk,
-        step.pk if step is not None else None,
-        actor.pk if actor is not None else None,
-        to_deciders,
-        {key: str(value) for key, value in extra.items()},
+    The notice is an outbox message written in the decision's transaction
+    (modules/approvals/outbox.py), so a queue that is down at commit delays
+    it and loses nothing."""
+    from opsplatform import outbox
+
+    outbox.emit(
+        ANNOUNCE,
+        tenant=request.tenant_id,
+        payload={
+            "code": code,
+            "request_id": request.pk,
+            "step_id": step.pk if step is not None else None,
+            "actor_id": actor.pk if actor is not None else None,
+            "to_deciders": to_deciders,
+            "extra": {key: str(value) for key, value in extra.items()},
+        },
     )
-    transaction.on_commit(lambda: announce(*args))
+
+
+def announce_by_ids(*, code, request_id, step_id, actor_id, to_deciders, extra) -> None:
+    """Look the request, gate and actor up (in the current tenant) and announce."""
+    from modules.approvals.models import ApprovalRequest, RequestStep
+    from tenants.models import User
+
+    request = ApprovalRequest.objects.select_related("requester").filter(pk=request_id).first()
+    if request is None:
+        return
+    step = (
+        RequestStep.objects.select_related("approver").filter(pk=step_id).first()
+        if step_id
+        else None
+    )
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    announce_now(
+        code=code, request=request, step=step, actor=actor, to_deciders=to_deciders, extra=extra
+    )
 
 
 def announce_now(*, code, request, step, actor, to_deciders: bool, extra: dict) -> None:

@@ -20,24 +20,20 @@ def sweep_approval_deadlines() -> None:
 
 @db_task()
 def announce(tenant_id, code, request_id, step_id, actor_id, to_deciders, extra) -> None:
-    """Send one queued notice of a request event (see notifications.later)."""
-    from modules.approvals.models import ApprovalRequest, RequestStep
-    from modules.approvals.notifications import announce_now
-    from tenants.models import Tenant, User
+    """A notice queued before notices went through the outbox: kept so that the
+    worker still knows tasks enqueued by the previous release."""
+    from modules.approvals.notifications import announce_by_ids
+    from tenants.models import Tenant
 
     tenant = Tenant.objects.filter(pk=tenant_id).first()
     if tenant is None:
         return
     with tenant_transaction(tenant):
-        request = ApprovalRequest.objects.select_related("requester").filter(pk=request_id).first()
-        if request is None:
-            return
-        step = (
-            RequestStep.objects.select_related("approver").filter(pk=step_id).first()
-            if step_id
-            else None
-        )
-        actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-        announce_now(
-            code=code, request=request, step=step, actor=actor, to_deciders=to_deciders, extra=extra
+        announce_by_ids(
+            code=code,
+            request_id=request_id,
+            step_id=step_id,
+            actor_id=actor_id,
+            to_deciders=to_deciders,
+            extra=extra,
         )

@@ -13,14 +13,14 @@ See bench/import_employees.py for the figures.
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from modules.employees.columns import ALIASES, COLUMN_NAMES, SALARY_COLUMNS
+from modules.employees.import_files import CellProblem, ImportFileError, SourceRow, Table
 from modules.employees.models import Department, Employee, Position, WorkLocation, WorkSchedule
 from opsplatform.admin.resources import unescape_formula
 from opsplatform.bulk import create_with_history
@@ -51,8 +52,7 @@ TEXT_LIMITS = {
 EXCEL_EPOCH = date(1899, 12, 30)
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not a table, no employee_number column...)."""
+__all__ = ["ImportFileError", "ImportReport", "import_employees", "open_table", "plan_import"]
 
 
 @dataclass
@@ -72,7 +72,8 @@ class ImportReport:
     to_update: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
+    error_count: int = 0  # problems; a row may have several
+    error_rows: int = 0  # rows with at least one problem
     created: int = 0
     updated: int = 0
     applied: bool = False
@@ -93,6 +94,7 @@ class ImportReport:
             "to_update": self.to_update,
             "unchanged": self.unchanged,
             "error_count": self.error_count,
+            "error_rows": self.error_rows,
             "errors": [e.as_dict() for e in self.errors],
             "created": self.created,
             "updated": self.updated,
@@ -103,16 +105,14 @@ class ImportReport:
 # -- reading files ------------------------------------------------------------------
 
 
-def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[object]]]:
-    """Headers (normalised) and rows of a CSV or XLSX file."""
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")) or content[:2] == b"PK":
-        headers, rows = _read_xlsx(content)
-    elif name.endswith((".csv", ".txt")) or not name:
-        headers, rows = _read_csv(content)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    headers = [normalise_header(h) for h in headers]
+def open_table(file: BinaryIO, filename: str) -> tuple[list[str], Iterator[SourceRow]]:
+    """Headers (normalised and checked) and the stream of rows of a CSV or XLSX file.
+
+    The rows are read as the check asks for them: the file is never in memory
+    whole, and a file past the row cap is refused when its row ``cap + 1`` is read.
+    """
+    table = Table(file, filename)
+    headers = [normalise_header(h) for h in table.raw_headers]
     if "employee_number" not in headers:
         raise ImportFileError(
             _("The file has no employee_number column. Download the template to see the columns.")
@@ -129,61 +129,12 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[obje
             _("Unknown columns: %(columns)s. Download the template to see the columns.")
             % {"columns": ", ".join(unknown)}
         )
-    return headers, rows
+    return headers, table.rows()
 
 
 def normalise_header(header: object) -> str:
     text = re.sub(r"[\s\-]+", "_", str(header or "").strip().lower().lstrip("\ufeff"))
     return ALIASES.get(text, text)
-
-
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-16" and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
-    # Excel on Arabic Windows saves CSV as Windows-1256.
-    return content.decode("cp1256", errors="replace")
-
-
-def _read_csv(content: bytes):
-    text = _decode(content)
-    if not text.strip():
-        raise ImportFileError(_("The file is empty."))
-    sample = text[:8192]
-    first_line = sample.splitlines()[0] if sample else ""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [row for row in reader]
-    except csv.Error as error:  # a cell past the csv module's limit, a stray NUL byte...
-        raise ImportFileError(
-            _("This CSV file could not be read (line %(line)d): a cell is too long or damaged.")
-            % {"line": reader.line_num}
-        ) from error
-    headers, body = rows[0], rows[1:]
-    return headers, [r for r in body if any(str(cell).strip() for cell in r)]
-
-
-def _read_xlsx(content: bytes):
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook
-        raise ImportFileError(_("This is not a readable Excel file.")) from error
-    sheet = workbook.worksheets[0]
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    if not rows:
-        raise ImportFileError(_("The file is empty."))
-    headers, body = rows[0], rows[1:]
-    return headers, [r for r in body if any(c not in (None, "") for c in r)]
 
 
 # -- parsing cells ---------------------------------------------------------------
@@ -234,13 +185,16 @@ def parse_decimal(value) -> Decimal | None:
     if text.count(",") == 1 and "." not in text:
         text = text.replace(",", ".")  # 42,50
     text = text.replace(",", "")  # 1,250.00
-    not_a_number = _("“%(value)s” is not a number.") % {"value": _text(value)[:40]}
+
+    def not_a_number():  # translated only when needed: this runs for every cell
+        return _("“%(value)s” is not a number.") % {"value": _text(value)[:40]}
+
     try:
         number = Decimal(text)
     except InvalidOperation as error:
-        raise ValueError(not_a_number) from error
+        raise ValueError(not_a_number()) from error
     if not number.is_finite():  # NaN, Infinity
-        raise ValueError(not_a_number)
+        raise ValueError(not_a_number())
     if number < 0:
         raise ValueError(_("The amount cannot be negative."))
     try:
@@ -368,26 +322,49 @@ _STORED_FIELDS = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     line: int
-    number: str
+    number: str  # "" when the row has none (it is then failed)
     values: dict  # model attribute -> value, only for columns present in the file
     manager_ref: str | None  # lower(number) of the manager, when the file names one
     manager_text: str = ""  # the manager as written, for messages
+    failed: bool = False  # the row has at least one problem
+    bad_columns: set | None = None  # the columns with a problem (None: none)
+    changed: bool = False  # set when ``values`` was slimmed: some value differs from now
 
 
-def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | None:
+# What the checks across rows still need of a row once it has been checked alone.
+_CROSS_ROW_VALUES = ("first_name", "last_name", "status", "manager_id")
+
+
+def _slim(row: _Row, lookups: _Lookups) -> None:
+    """Keep only what the checks across rows need: a check that writes nothing holds
+    a few values per row, not every cell (the memory of a file at the row cap)."""
+    current = lookups.existing.get(row.number.lower())
+    if current is not None and not row.failed:
+        row.changed = any(current.get(k) != v for k, v in row.values.items())
+    row.values = {k: row.values[k] for k in _CROSS_ROW_VALUES if k in row.values}
+
+
+def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row:
+    """Every column of the row, each problem reported: one row may have several."""
     raw = dict(zip(headers, cells, strict=False))
-    errors_before = report.error_count
+    raw.pop("", None)  # a column without a header holds nothing we import
+    bad_columns: set[str] = set()
 
     def fail(column, message):
+        bad_columns.add(column)
         report.add_error(line, column, message)
 
+    # Cells the file could not give us (too long, a formula with no saved value):
+    # reported on their column, and the column is then left out of the row.
+    unreadable = [column for column, value in raw.items() if isinstance(value, CellProblem)]
+    for column in unreadable:
+        fail(column, raw.pop(column).message)
     number = _text(raw.get("employee_number"))
-    if not number:
+    if not number and "employee_number" not in unreadable:
         fail("employee_number", _("The employee number is missing."))
-        return None
     if len(number) > TEXT_LIMITS["employee_number"]:
         fail(
             "employee_number",
@@ -465,12 +442,16 @@ def _check_row(line, cells, headers, lookups, report, may_set_salary) -> _Row | 
             values["manager_id"] = None
 
     for attribute, value in values.items():
-        _check_column_limits(attribute, value, fail)
+        if attribute.removesuffix("_id") not in bad_columns:
+            _check_column_limits(attribute, value, fail)
 
-    if report.error_count > errors_before:
-        return None
     return _Row(
-        line=line, number=number, values=values, manager_ref=manager_ref, manager_text=manager_text
+        line=line,
+        number=number,
+        values=values,
+        manager_ref=manager_ref,
+        manager_text=manager_text,
+        bad_columns=bad_columns or None,
     )
 
 
@@ -488,8 +469,12 @@ def _check_column_limits(attribute: str, value, fail) -> None:
         fail(attribute, " ".join(error.messages))
 
 
-def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport, file_numbers):
-    """Turn manager references into numbers, and check the final reporting lines for loops."""
+def _resolve_managers(rows: list[_Row], lookups: _Lookups, fail, by_number: dict[str, _Row]):
+    """Turn manager references into numbers, and check the final reporting lines for loops.
+
+    ``rows`` are every row with a number, failed or not, so that a reference to
+    a person whose own row failed says so (instead of "no such employee").
+    """
     # Names as they will be after the import: the company's, updated by the file.
     names: dict[str, set[str]] = {k: set(v) for k, v in lookups.names.items()}
     for row in rows:
@@ -501,19 +486,18 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
         first = row.values.get("first_name", current["first_name"] if current else "")
         last = row.values.get("last_name", current["last_name"] if current else "")
         names.setdefault(f"{first} {last}".strip().lower(), set()).add(key)
+    failed_before = {key for key, row in by_number.items() if row.failed}
     for row in rows:
         if row.manager_ref is None:
             continue
         ref = row.manager_ref
-        if ref in file_numbers or ref in lookups.existing:
-            row.manager_ref = ref
-        else:
+        if ref not in by_number and ref not in lookups.existing:
             by_name = sorted(names.get(ref, ()))
             if len(by_name) == 1:
                 row.manager_ref = by_name[0]
             elif len(by_name) > 1:
-                report.add_error(
-                    row.line,
+                fail(
+                    row,
                     "manager",
                     _("“%(value)s” matches several people; use the employee number.")
                     % {"value": row.manager_text},
@@ -521,8 +505,8 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
                 row.manager_ref = None
                 continue
             else:
-                report.add_error(
-                    row.line,
+                fail(
+                    row,
                     "manager",
                     _("No employee “%(value)s” in this company or this file.")
                     % {"value": row.manager_text},
@@ -530,7 +514,18 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
                 row.manager_ref = None
                 continue
         if row.manager_ref == row.number.lower():
-            report.add_error(row.line, "manager", _("A person cannot be their own line manager."))
+            fail(row, "manager", _("A person cannot be their own line manager."))
+        elif row.manager_ref in failed_before and row.manager_ref not in lookups.existing:
+            manager_row = by_number[row.manager_ref]
+            fail(
+                row,
+                "manager",
+                _(
+                    "The manager “%(value)s” is new in this file, on line %(line)d, which has "
+                    "errors: fix that row and this one is fine."
+                )
+                % {"value": row.manager_text, "line": manager_row.line},
+            )
 
     # The reporting lines as they will be after the import, by employee number.
     manager_by_number: dict[str, str | None] = {
@@ -542,10 +537,9 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
             manager_by_number[row.number.lower()] = row.manager_ref
         elif "manager_id" in row.values:
             manager_by_number[row.number.lower()] = None
-    line_of = {row.number.lower(): row.line for row in rows}
-    display = {row.number.lower(): row.number for row in rows}
+    display = {key: row.number for key, row in by_number.items()}
     reported: set[str] = set()
-    for start in line_of:
+    for start, start_row in by_number.items():
         path, seen = [], set()
         current = start
         while current is not None and current not in seen:
@@ -558,9 +552,7 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
             names = " → ".join(
                 display.get(n, lookups.existing.get(n, {}).get("employee_number", n)) for n in loop
             )
-            report.add_error(
-                line_of[start], "manager", _("Reporting loop: %(loop)s.") % {"loop": names}
-            )
+            fail(start_row, "manager", _("Reporting loop: %(loop)s.") % {"loop": names})
 
     # Leaving by import: only once nobody active still reports to them.
     status_by_number = {n: v["status"] for n, v in lookups.existing.items()}
@@ -579,8 +571,8 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
             and was != Employee.Status.TERMINATED
             and active_reports.get(key)
         ):
-            report.add_error(
-                row.line,
+            fail(
+                row,
                 "status",
                 ngettext(
                     "%(number)s still has %(count)d active report: give them a new manager in "
@@ -595,89 +587,120 @@ def _resolve_managers(rows: list[_Row], lookups: _Lookups, report: ImportReport,
 
 def plan_import(
     headers: list[str],
-    rows: Iterable[list],
+    rows: Iterable[SourceRow],
     *,
     may_set_salary: bool,
     limit_check: Callable[[int], str | None] | None = None,
+    on_row: Callable[[int], None] | None = None,
+    keep_values: bool = True,
 ) -> tuple[ImportReport, list[_Row], _Lookups]:
+    """Check every column of every row against the company and the rest of the file.
+
+    Returns the report and the rows to write (every row when the report is ok).
+    ``on_row(rows_read)`` is called after each row (the job's heartbeat). Without
+    ``keep_values`` (a check only) the rows returned cannot be written.
+    """
     report = ImportReport()
     lookups = _Lookups.load()
-    checked: list[_Row] = []
-    seen: dict[str, int] = {}
+    checked: list[_Row] = []  # every row with a number, failed or not
+    by_number: dict[str, _Row] = {}  # first row of each number
     seen_emails: dict[str, int] = {}
-    for index, cells in enumerate(rows):
-        line = index + 2
+
+    def fail(row: _Row, column: str, message: str) -> None:
+        row.failed = True
+        report.add_error(row.line, column, message)
+
+    for source in rows:
+        line = source.line
         report.total += 1
+        if on_row is not None:
+            on_row(report.total)
+        errors_before = report.error_count
         try:
-            row = _check_row(line, cells, headers, lookups, report, may_set_salary)
+            row = _check_row(line, source.cells, headers, lookups, report, may_set_salary)
         except Exception:
             # A cell this code did not foresee: a readable line in the report
             # for the person, the traceback in the log for us.
             logger.exception("employee import: unexpected error on line %d", line)
             report.add_error(line, "", _("Could not read row %(line)d.") % {"line": line})
+            report.error_rows += 1
             continue
-        if row is None:
-            continue
-        key = row.number.lower()
-        if key in seen:
-            report.add_error(
-                line,
-                "employee_number",
-                _("Employee number %(number)s is also on line %(line)d.")
-                % {"number": row.number, "line": seen[key]},
-            )
-            continue
-        seen[key] = line
-        email = (row.values.get("work_email") or "").lower()
-        if email:
-            owner = lookups.email_owner.get(email)
-            if email in seen_emails:
-                report.add_error(
-                    line,
-                    "work_email",
-                    _("%(email)s is also on line %(line)d.")
-                    % {"email": email, "line": seen_emails[email]},
-                )
-                continue
-            if owner is not None and owner != key:
-                report.add_error(
-                    line,
-                    "work_email",
-                    _("%(email)s belongs to employee %(number)s.")
-                    % {"email": email, "number": lookups.existing[owner]["employee_number"]},
-                )
-                continue
-            seen_emails[email] = line
-        if key not in lookups.existing and not row.values.get("first_name"):
-            report.add_error(line, "first_name", _("New people need a first name."))
-            continue
-        current = lookups.existing.get(key, {})
-        status = row.values.get("status", current.get("status", Employee.Status.ACTIVE))
-        end = row.values.get("end_date", current.get("end_date"))
-        hire = row.values.get("hire_date", current.get("hire_date"))
-        if status == Employee.Status.TERMINATED and end is None:
-            report.add_error(line, "end_date", _("A terminated employee needs an end date."))
-            continue
-        if end and hire and end < hire:
-            report.add_error(line, "end_date", _("The end date cannot be before the hire date."))
-            continue
-        checked.append(row)
-    _resolve_managers(checked, lookups, report, set(seen))
+        row.failed = report.error_count > errors_before
+        _check_against_file(row, lookups, by_number, seen_emails, fail)
+        if not keep_values:
+            _slim(row, lookups)
+        if row.number:
+            checked.append(row)
+        if row.failed:
+            report.error_rows += 1
+    failed_rows = {id(row) for row in checked if row.failed}
+    _resolve_managers(checked, lookups, fail, by_number)
+    report.error_rows += sum(1 for row in checked if row.failed and id(row) not in failed_rows)
 
-    new_count = sum(1 for row in checked if row.number.lower() not in lookups.existing)
+    good = [row for row in checked if not row.failed]
+    new_count = sum(1 for row in good if row.number.lower() not in lookups.existing)
     if limit_check is not None and new_count:
         message = limit_check(new_count)
         if message:
             report.add_error(0, "", message)
-    for row in checked:
+    for row in good:
         current = lookups.existing.get(row.number.lower())
         if current is None:
             report.to_create += 1
-        elif _changes(row, current, lookups):
+        elif row.changed or _changes(row, current, lookups):
             report.to_update += 1
         else:
             report.unchanged += 1
-    return report, checked, lookups
+    return report, good, lookups
+
+
+def _check_against_file(row: _Row, lookups: _Lookups, by_number, seen_emails, fail) -> None:
+    """What a row cannot be given the company and the rows above it."""
+    key = row.number.lower()
+    if key:
+        if key in by_number:
+            fail(
+                row,
+                "employee_number",
+                _("Employee number %(number)s is also on line %(line)d.")
+                % {"number": row.number, "line": by_number[key].line},
+            )
+        else:
+            by_number[key] = row
+    email = (row.values.get("work_email") or "").lower()
+    if email:
+        owner = lookups.email_owner.get(email)
+        if email in seen_emails:
+            fail(
+                row,
+                "work_email",
+                _("%(email)s is also on line %(line)d.")
+                % {"email": email, "line": seen_emails[email]},
+            )
+        elif owner is not None and owner != key:
+            fail(
+                row,
+                "work_email",
+                _("%(email)s belongs to employee %(number)s.")
+                % {"email": email, "number": lookups.existing[owner]["employee_number"]},
+            )
+        else:
+            seen_emails[email] = row.line
+    # A column that has a problem of its own is not judged again with the others.
+    bad = row.bad_columns or set()
+    if key and key not in lookups.existing and not row.values.get("first_name"):
+        if "first_name" not in bad:
+            fail(row, "first_name", _("New people need a first name."))
+    if bad & {"status", "end_date", "hire_date"}:
+        return
+    current = lookups.existing.get(key, {})
+    status = row.values.get("status", current.get("status", Employee.Status.ACTIVE))
+    end = row.values.get("end_date", current.get("end_date"))
+    hire = row.values.get("hire_date", current.get("hire_date"))
+    if status == Employee.Status.TERMINATED and end is None:
+        fail(row, "end_date", _("A terminated employee needs an end date."))
+    elif end and hire and end < hire:
+        fail(row, "end_date", _("The end date cannot be before the hire date."))
 
 
 def _changes(row: _Row, current: dict, lookups: _Lookups) -> dict:
@@ -793,7 +816,7 @@ def _close_logins_of_leavers(checked: list[_Row], lookups: _Lookups) -> None:
 
 
 def import_employees(
-    content: bytes,
+    source: bytes | BinaryIO,
     filename: str,
     *,
     may_set_salary: bool,
@@ -801,11 +824,21 @@ def import_employees(
     dry_run: bool = False,
     limit_check=None,
     progress=None,
+    on_row=None,
 ) -> ImportReport:
-    """Read, check and (unless ``dry_run`` or any row is bad) write. All rows or none."""
-    headers, rows = read_table(content, filename)
+    """Read, check and (unless ``dry_run`` or any row is bad) write. All rows or none.
+
+    ``source`` is the file's content or an open binary file, read as a stream.
+    """
+    file = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    headers, rows = open_table(file, filename)
     report, checked, lookups = plan_import(
-        headers, rows, may_set_salary=may_set_salary, limit_check=limit_check
+        headers,
+        rows,
+        may_set_salary=may_set_salary,
+        limit_check=limit_check,
+        on_row=on_row,
+        keep_values=not dry_run,
     )
     if dry_run or not report.ok:
         return report

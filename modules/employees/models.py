@@ -444,15 +444,29 @@ class ImportJob(TenantModel):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The lease of a run (modules/employees/jobs.py): when the job was handed to
+    # a worker, the worker's token, and its last sign of life. The watchdog
+    # (tasks.release_stalled_import_jobs) returns a job whose worker went quiet.
+    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
+    run_token = models.CharField(max_length=32, blank=True, default="")
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["tenant", "created_at"], name="importjob_tenant_created")]
+        indexes = [
+            models.Index(fields=["tenant", "created_at"], name="importjob_tenant_created"),
+            models.Index(fields=["tenant", "status"], name="importjob_tenant_status"),
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def can_check_again(self) -> bool:
+        """A check that stopped (not one that found errors) may run again on the same file."""
+        return self.status == self.Status.FAILED and (self.report or {}).get("restart") == "check"
 
     @property
     def percent(self) -> int:

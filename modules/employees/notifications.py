@@ -43,7 +43,7 @@ register(
 
 
 def import_finished(job) -> None:
-    """Tell the uploader that a background import ended (called after its transaction)."""
+    """Tell the uploader that an import ended (inside or after its transaction)."""
     user = job.created_by
     if user is None:
         return
@@ -54,7 +54,7 @@ def import_finished(job) -> None:
     )
     from tenants.models import Tenant
 
-    # Runs after the import's own transaction: open one for the notice (RLS needs it).
+    # A transaction of its own when called after the import's (RLS needs one).
     with tenant_transaction(Tenant.objects.get(pk=job.tenant_id)):
         notify(
             recipients=[user],

@@ -11,10 +11,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -22,6 +25,7 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminTextInputWidge
 
 from modules.employees import jobs, services
 from modules.employees.columns import EMPLOYEE_COLUMNS, SALARY_COLUMNS
+from modules.employees.import_files import max_rows
 from modules.employees.models import Employee, ImportJob
 from modules.employees.selectors import employee_for_user
 from opsplatform.files.fields import check_upload, too_large_error
@@ -84,18 +88,11 @@ class EmployeeImportView(AdminPageMixin, View):
             original_name=upload.name[:255],
             created_by=request.user,
             may_set_salary=request.user.has_perm("employees.view_salary"),
+            queued_at=timezone.now(),
         )
         job.save()
         job.file.save(upload.name, upload, save=True)
-        if _row_estimate(upload) <= jobs.INLINE_ROW_LIMIT:
-            jobs.check_job(job)
-        else:
-            from modules.employees.tasks import check_import_job
-
-            tenant_id, job_id = job.tenant_id, job.pk
-            from django.db import transaction
-
-            transaction.on_commit(lambda: check_import_job(tenant_id, job_id))
+        _start_check(job)
         return HttpResponseRedirect(reverse("admin:employees_employee_import_job", args=[job.pk]))
 
     def _page(self, request, form):
@@ -107,19 +104,21 @@ class EmployeeImportView(AdminPageMixin, View):
             form=form,
             recent=recent,
             columns=EMPLOYEE_COLUMNS,
+            max_rows=number_format(max_rows(), force_grouping=True),
         )
 
 
-def _row_estimate(upload: UploadedFile) -> int:
-    """Roughly how many rows: by lines for CSV, by size for Excel (~60 bytes a row)."""
-    name = upload.name.lower()
-    upload.seek(0)
-    if name.endswith((".csv", ".txt")):
-        count = sum(chunk.count(b"\n") for chunk in upload.chunks())
+def _start_check(job: ImportJob) -> None:
+    """Check a queued job here when its file is small (by its real row count), else
+    in the background, once the job is committed."""
+    if jobs.runs_inline(job):
+        jobs.check_job(job)
     else:
-        count = upload.size // 60
-    upload.seek(0)
-    return count
+        from modules.employees.tasks import check_import_job
+        from opsplatform import outbox
+
+        # An outbox row, not a bare enqueue: a queue down at commit loses nothing.
+        outbox.emit_task(check_import_job, job.tenant_id, job.pk, tenant=job.tenant_id)
 
 
 class ImportJobView(AdminPageMixin, View):
@@ -140,6 +139,8 @@ class ImportJobView(AdminPageMixin, View):
 
     def post(self, request, job_id: int):
         job = get_object_or_404(ImportJob, pk=job_id)
+        if request.POST.get("action") == "check":
+            return self._check_again(request, job)
         if job.status != ImportJob.Status.READY:
             messages.error(
                 request,
@@ -168,15 +169,25 @@ class ImportJobView(AdminPageMixin, View):
                     request, _("Nothing was imported: the data changed since the check. See below.")
                 )
         else:
-            from django.db import transaction
-
             from modules.employees.tasks import apply_import_job
+            from opsplatform import outbox
 
             tenant_id, job_pk = job.tenant_id, job.pk
-            transaction.on_commit(lambda: apply_import_job(tenant_id, job_pk))
+            outbox.emit_task(apply_import_job, tenant_id, job_pk, tenant=tenant_id)
             messages.info(
                 request, _("The import runs in the background; we will tell you when it ends.")
             )
+        return HttpResponseRedirect(request.path)
+
+    def _check_again(self, request, job: ImportJob):
+        """A check that stopped (the watchdog says why on the page) runs again."""
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+            if not (locked.status == ImportJob.Status.FAILED and locked.can_check_again):
+                messages.error(request, _("This file cannot be checked again."))
+                return HttpResponseRedirect(request.path)
+            jobs.queue_check(job, user=request.user)
+        _start_check(job)
         return HttpResponseRedirect(request.path)
 
 

@@ -37,7 +37,19 @@ class CacheHandler(AxesCacheHandler):
 
     Cache expiry runs on the cache server's clock (Redis's, in production);
     the timestamp runs on the application's, so a lock ends exactly when the
-    message said it would, on every cache backend (and tests can move time)."""
+    message said it would, on every cache backend (and tests can move time).
+
+    The cache is looked up on each use, not held from start-up: Django's cache
+    instances belong to a thread, and settings (tests) may swap the backend.
+    With Redis down it is this process's memory (accounts.throttle_cache)."""
+
+    @property
+    def cache(self):
+        return _cache()
+
+    @cache.setter
+    def cache(self, value):
+        pass  # axes's __init__ assigns it; the property above answers instead.
 
     def _stale(self, request, credentials) -> list[str]:
         keys = get_client_cache_keys(request, credentials)

@@ -46,6 +46,11 @@ def tenant_navigation(request) -> list[dict]:
                     "permission": _perm("notifications.change_notificationpreference"),
                 },
                 {
+                    "title": _("Undelivered messages"),
+                    "icon": "outbox",
+                    "link": _url("admin:outbox_outboxattention_changelist"),
+                },
+                {
                     "title": _("Sign-in security"),
                     "icon": "lock",
                     "link": _url("admin:account_security"),
@@ -184,6 +189,11 @@ def landlord_navigation(request) -> list[dict]:
                     "title": _("Users"),
                     "icon": "person",
                     "link": _url("admin:tenants_user_changelist"),
+                },
+                {
+                    "title": _("Undelivered messages"),
+                    "icon": "outbox",
+                    "link": _url("admin:outbox_outboxattention_changelist"),
                 },
                 {
                     "title": _("Sign-in security"),

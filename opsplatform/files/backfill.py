@@ -18,11 +18,15 @@ def original_names(*specs):
         # Every company's rows: under FORCE row-level security the owner sees
         # them only with its maintenance policy open.
         open_owner_maintenance(schema_editor.connection)
+        # The migrating connection (the owner's alias), never "default": in
+        # production "default" is the application's role, refused before the
+        # scope key is stored.
+        alias = schema_editor.connection.alias
         for model_label, file_field, name_field in specs:
-            model = apps.get_model(model_label)
-            rows = list(model._base_manager.exclude(**{file_field: ""}).only("pk", file_field))
+            manager = apps.get_model(model_label)._base_manager.db_manager(alias)
+            rows = list(manager.exclude(**{file_field: ""}).only("pk", file_field))
             for row in rows:
                 setattr(row, name_field, str(getattr(row, file_field)).rsplit("/", 1)[-1][:255])
-            model._base_manager.bulk_update(rows, [name_field], batch_size=500)
+            manager.bulk_update(rows, [name_field], batch_size=500)
 
     return forward

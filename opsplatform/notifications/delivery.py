@@ -63,10 +63,15 @@ def render_email(notification, tenant) -> EmailMultiAlternatives:
     return message
 
 
-def deliver(tenant, notification_ids: list[int]) -> None:
+def deliver(tenant, notification_ids: list[int], *, push_live: bool = True) -> list[str]:
+    """Send what is still unsent of these notifications; returns one line per
+    email that failed (empty: all sent). Emails already sent (``emailed_at``)
+    are skipped, so a retry sends only the rest. Live pushes are best effort
+    and sent on the first try only (``push_live``)."""
     notifications = list(
         Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
     )
+    failures = []
     for notification in notifications:
         recipient = notification.recipient
         if not recipient.is_active:
@@ -74,15 +79,16 @@ def deliver(tenant, notification_ids: list[int]) -> None:
         if notification.email and notification.emailed_at is None and recipient.email:
             try:
                 render_email(notification, tenant).send()
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Notification %s: email failed", notification.pk)
+            except Exception as exc:  # one bad address must not stop the others
+                logger.warning("Notification %s: email failed", notification.pk, exc_info=True)
+                failures.append(f"notification {notification.pk}: {type(exc).__name__}: {exc}")
             else:
                 notification.emailed_at = timezone.now()
                 # Delivery bookkeeping, not audited (docs/audit.md).
                 Notification.objects.filter(pk=notification.pk).update(
                     emailed_at=notification.emailed_at
                 )
-        if notification.live:
+        if notification.live and push_live:
             with translation.override(language_for(recipient, tenant)):
                 title = notification.title
             publish(
@@ -97,3 +103,4 @@ def deliver(tenant, notification_ids: list[int]) -> None:
                     "unread": unread_count(recipient),
                 },
             )
+    return failures

@@ -10,6 +10,9 @@ from opsplatform.notifications.registry import CHANNELS, get_type
 from opsplatform.notifications.selectors import enabled_channels_for
 from opsplatform.tenancy.context import require_current_tenant
 
+# The outbox handler that sends a batch's emails and live pushes (notifications/outbox.py).
+DELIVER = "notifications.deliver"
+
 
 def _active_members(users) -> list:
     """Deduplicated, active users who are active members of the current tenant.
@@ -39,8 +42,9 @@ def notify(
 ) -> list[Notification]:  # noqa: A002
     """Notify ``recipients`` of an event of ``type`` in the current tenant.
 
-    Rows are written in the caller's transaction; email and live delivery
-    happen in one huey task after it commits (nothing goes out on rollback).
+    Rows are written in the caller's transaction, with one outbox message for
+    their email and live delivery, which runs after it commits (nothing goes out
+    on rollback; emails are retried with backoff).
     Costs a constant number of queries whatever the number of recipients.
     """
     tenant = require_current_tenant()
@@ -74,10 +78,11 @@ def notify(
     created = Notification.objects.bulk_create(rows)
     pending = [row.pk for row in created if row.email or row.live]
     if pending:
-        from opsplatform.notifications.tasks import deliver_notifications
+        from opsplatform import outbox
 
-        tenant_id = tenant.pk
-        transaction.on_commit(lambda: deliver_notifications(tenant_id, pending))
+        # In the caller's transaction: the notices and their delivery commit together,
+        # and a queue that is down at commit loses nothing (docs/outbox.md).
+        outbox.emit(DELIVER, tenant=tenant, payload={"notification_ids": pending})
     return created
 
 

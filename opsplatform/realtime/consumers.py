@@ -7,14 +7,40 @@ company (inbox counters, notifications). Modules send to these groups through
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from opsplatform.realtime.tenancy import group_name
 from opsplatform.tenancy.context import tenant_context
 
+logger = logging.getLogger(__name__)
+# "Try again later" (RFC 6455): the page's script reconnects with a back-off.
+LAYER_DOWN_CODE = 1013
+# How often an open socket joins its groups again (see _keep_groups).
+REJOIN_SECONDS = 300
+
 
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send):
+        """The socket's whole life; an error ends it with "try again later", not a crash.
+
+        With Redis down, channels' own receive loop on the layer raises before
+        or after the handshake. The page's script reconnects with a back-off
+        on any close but 4403, and the new socket joins its groups again."""
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception:  # noqa: BLE001 - logged; the page retries
+            logger.warning(
+                "Workspace socket ended by an error; the page will retry.", exc_info=True
+            )
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": LAYER_DOWN_CODE})
+
     async def connect(self):
         user = self.scope.get("user")
         tenant = self.scope["tenant"]
@@ -26,14 +52,51 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         self.groups_joined = [group_name(tenant.pk), group_name(tenant.pk, "user", user.pk)]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        try:
+            await self._join_groups()
+        except Exception:  # noqa: BLE001 - layer down: refuse, the page retries with a back-off
+            logger.warning("Channel layer unavailable; socket refused.", exc_info=True)
+            await self.close(code=LAYER_DOWN_CODE)
+            return
         await self.accept()
         await self.send_json({"type": "hello", "tenant": tenant.slug})
+        self._keeper = asyncio.create_task(self._keep_groups())
 
     async def disconnect(self, code):
+        keeper = getattr(self, "_keeper", None)
+        if keeper is not None:
+            keeper.cancel()
         for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name),
+                    timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS,
+                )
+            except Exception:  # noqa: BLE001 - the group entry expires on its own
+                logger.info("Could not leave group %s; it will expire.", group, exc_info=True)
+
+    async def _join_groups(self) -> None:
+        for group in self.groups_joined:
+            await asyncio.wait_for(
+                self.channel_layer.group_add(group, self.channel_name),
+                timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS,
+            )
+
+    async def _keep_groups(self) -> None:
+        """Join the groups again every few minutes while the socket is open.
+
+        A Redis that restarted empty has forgotten every group, and channels-redis
+        drops members after its group expiry: either way an open socket would
+        go quiet without an error. When the layer is down, the socket is closed
+        so the page reconnects (with a back-off) and rejoins once it is back."""
+        while True:
+            await asyncio.sleep(REJOIN_SECONDS)
+            try:
+                await self._join_groups()
+            except Exception:  # noqa: BLE001
+                logger.warning("Channel layer unavailable; closing the socket.", exc_info=True)
+                await self.close(code=LAYER_DOWN_CODE)
+                return
 
     async def push(self, event):
         await self.send_json(event["payload"])

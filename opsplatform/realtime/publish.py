@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 
 from opsplatform.realtime.tenancy import group_name
@@ -17,10 +19,31 @@ def _group(tenant_id: int, user_id: int | None) -> str:
     return group_name(tenant_id, "user", user_id) if user_id else group_name(tenant_id)
 
 
-def group_send_now(group: str, payload: dict) -> None:
+def group_send_now(group: str, payload: dict) -> bool:
+    """Send now; False (and logged) when the channel layer is down.
+
+    A live push is a courtesy: the page shows the truth when it is next
+    loaded. It runs after the transaction committed, so raising here would
+    answer 500 for a write that is already saved; it is logged instead, with a
+    timeout so that a Redis that hangs does not hold the request.
+    """
     layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, {"type": "push", "payload": payload})
+    if layer is None:
+        return False
+    try:
+        async_to_sync(_send_with_timeout)(layer, group, {"type": "push", "payload": payload})
+    except Exception:  # noqa: BLE001 - the layer's failure must not fail the write
+        logger.warning(
+            "Live update to %s not sent: channel layer unavailable.", group, exc_info=True
+        )
+        return False
+    return True
+
+
+async def _send_with_timeout(layer, group: str, message: dict) -> None:
+    await asyncio.wait_for(
+        layer.group_send(group, message), timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS
+    )
 
 
 def publish(*, tenant_id: int, payload: dict, user_id: int | None = None) -> None:
@@ -34,11 +57,25 @@ def publish_via_worker(*, tenant_id: int, payload: dict, user_id: int | None = N
 
     For hot paths (an approval decision): a channel-layer round trip costs
     about 10 ms in the request, a queued task about one.
+
+    Best effort, on purpose not through the outbox (docs/outbox.md): a live
+    push is a nudge of the moment and the durable part (the notice, the
+    request's state) is already committed and read on the next page load; a
+    push replayed a minute later by the sweeper would show stale news. So a
+    queue that is down is logged and the push is dropped, never an error for
+    the person whose write has committed.
     """
     from opsplatform.realtime.tasks import send_to_group
 
     group = _group(tenant_id, user_id)
-    transaction.on_commit(lambda: send_to_group(group, payload))
+
+    def send() -> None:
+        try:
+            send_to_group(group, payload)
+        except Exception:  # noqa: BLE001 - Redis down: the push is dropped, the write stands
+            logger.warning("could not queue a live push to %s", group, exc_info=True)
+
+    transaction.on_commit(send)
 
 
 def close_member_sockets(*, tenant_id: int, user_id: int) -> None:
@@ -56,7 +93,7 @@ def close_member_sockets(*, tenant_id: int, user_id: int) -> None:
         if layer is None:
             return
         try:
-            async_to_sync(layer.group_send)(group, {"type": "member.close"})
+            async_to_sync(_send_with_timeout)(layer, group, {"type": "member.close"})
         except Exception:
             logger.exception("could not close the sockets of group %s", group)
 

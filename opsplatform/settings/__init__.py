@@ -70,12 +70,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "opsplatform",
     "opsplatform.notifications",
+    "opsplatform.outbox",
     "tenants",
     "modules.employees",
     "modules.approvals",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz answers without the database transaction or the HTTPS redirect.
+    "opsplatform.health.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "opsplatform.tenancy.middleware.TenantMiddleware",
@@ -193,19 +196,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 
+# A Redis that stops answering (rather than refusing) must cost a request a
+# second, not the operating system's TCP timeout: every cache read has a
+# fallback (docs/reliability.md), so failing fast is what keeps pages up.
+REDIS_SOCKET_TIMEOUT_SECONDS = float(env("REDIS_SOCKET_TIMEOUT_SECONDS", "1"))
+
 if REDIS_URL:
+    _REDIS_CACHE_OPTIONS = {
+        "socket_connect_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops"),
+            "OPTIONS": _REDIS_CACHE_OPTIONS,
         },
-        # Login throttling: no tenant in the key, so every host counts the same failures.
+        # Login throttling: Redis, or this process's memory while Redis errors
+        # (opsplatform.accounts.throttle_cache says why).
         "axes": {
+            "BACKEND": "opsplatform.accounts.throttle_cache.FallbackCache",
+            "LOCATION": "axes-shared",
+        },
+        # No tenant in the key, so every host counts the same failures.
+        "axes-shared": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "ops") + ":axes",
+            "OPTIONS": _REDIS_CACHE_OPTIONS,
         },
     }
     CHANNEL_LAYERS = {
@@ -235,6 +255,13 @@ else:
         "filename": str(BASE_DIR / "huey.sqlite3"),
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
+
+# How long a live push, or /healthz's probe of the layer, waits on the channel layer.
+CHANNEL_LAYER_TIMEOUT_SECONDS = float(env("CHANNEL_LAYER_TIMEOUT_SECONDS", "2"))
+# /healthz: each dependency's probe gives up after this long (and says "timeout").
+HEALTHZ_CHECK_TIMEOUT_SECONDS = float(env("HEALTHZ_CHECK_TIMEOUT_SECONDS", "2"))
+# The worker beats once a minute; older than this, /healthz calls it stale.
+WORKER_HEARTBEAT_STALE_SECONDS = int(env("WORKER_HEARTBEAT_STALE_SECONDS", "180"))
 
 AUTH_USER_MODEL = "tenants.User"
 # The email backend first: it is the one that logs people in (and the one a

@@ -24,7 +24,20 @@ class CrossTenantError(ValueError):
 
 
 class TenantQuerySet(models.QuerySet):
-    pass
+    def select_for_update(self, nowait=False, skip_locked=False, of=(), no_key=True):
+        """Row locks are ``FOR NO KEY UPDATE`` unless asked otherwise.
+
+        Django's foreign keys are checked at commit with ``FOR KEY SHARE`` on the
+        row they point at, and a plain ``FOR UPDATE`` blocks that check. With the
+        audit chain's per-company lock (taken at a transaction's first audit write,
+        held to commit) that made a cycle: one transaction locks a request, then
+        waits for the chain; the other holds the chain and, committing, waits to
+        check its foreign key to that request. Our code never changes a key, so
+        the weaker lock loses nothing and removes the cycle.
+        """
+        return super().select_for_update(
+            nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
+        )
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):

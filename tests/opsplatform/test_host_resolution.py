@@ -7,7 +7,6 @@ The root host: the landlord admin. Every host: /healthz.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from tenants import services
@@ -169,8 +168,7 @@ def test_healthz_answers_200_json_with_the_database_ok(tenant_a, host):
     response = _get(host, "/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    expected = {"database": "ok"}
-    if settings.REDIS_URL:  # CI: Redis is configured, so it is checked too
-        expected["redis"] = "ok"
-    assert response.json() == {"status": "ok", "checks": expected}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"  # every part: tests/opsplatform/test_healthz.py
     assert "no-store" in response["Cache-Control"]

@@ -22,6 +22,9 @@ ENQUEUED_BY_THE_CODE = {
     "modules.employees.tasks.apply_import_job",
     "modules.employees.tasks.remind_expiring_documents",
     "tenants.tasks.send_invitation_email",
+    "opsplatform.outbox.tasks.relay_outbox",
+    "opsplatform.outbox.tasks.sweep_outbox",
+    "opsplatform.outbox.tasks.prune_outbox",
 }
 
 SCRIPT = """

@@ -48,8 +48,10 @@ from tenants.models import Tenant, User
 
 def _next_number() -> int:
     tenant = require_current_tenant()
-    # Numbers are per company; locking the company row serialises their issue.
-    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    # Numbers are per company; locking the company row serialises their issue
+    # (NO KEY: a plain FOR UPDATE would block the commit-time foreign-key checks
+    # of other transactions that hold the audit chain, a deadlock).
+    Tenant.objects.select_for_update(no_key=True).filter(pk=tenant.pk).first()
     last = ApprovalRequest.objects.order_by("-number").values_list("number", flat=True).first()
     return (last or 0) + 1
 

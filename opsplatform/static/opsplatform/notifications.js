@@ -5,6 +5,14 @@
  *   document.dispatchEvent(new CustomEvent("opsplatform:push", {detail: payload}))
  * that any module can listen to (it bubbles to window too). A payload of type
  * "notification" also updates the bell's unread count.
+ *
+ * When the channel layer (Redis) is down the server closes the socket (1013,
+ * "try again later") or the handshake fails; the page keeps working and the
+ * socket is retried after 1, 2, 4 ... 30 seconds, each with a random part so
+ * that every open page does not come back in the same second. Pushes sent
+ * while it was away are lost, so a socket that opens again dispatches
+ *   document.dispatchEvent(new CustomEvent("opsplatform:reconnected"))
+ * for live counters to ask for their figure again; the bell does so itself.
  */
 (function () {
   "use strict";
@@ -37,11 +45,20 @@
       })
       .then(function (html) {
         body.innerHTML = html;
+        var head = body.querySelector("[data-unread]");
+        if (head) setCount(head.getAttribute("data-unread"));
       })
       .catch(function () {});
   }
 
   var delay = 1000;
+  var droppedBefore = false;
+
+  function retryLater() {
+    // Half the back-off fixed, half random ("equal jitter").
+    setTimeout(connect, delay / 2 + Math.random() * (delay / 2));
+    delay = Math.min(delay * 2, 30000);
+  }
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -49,10 +66,15 @@
     try {
       socket = new WebSocket(scheme + window.location.host + "/ws/workspace/");
     } catch (e) {
+      retryLater();
       return;
     }
     socket.addEventListener("open", function () {
       delay = 1000;
+      if (droppedBefore) {
+        loadPanel(); // the bell's count, as it is now
+        document.dispatchEvent(new CustomEvent("opsplatform:reconnected"));
+      }
     });
     socket.addEventListener("message", function (event) {
       var payload;
@@ -65,8 +87,8 @@
     });
     socket.addEventListener("close", function (event) {
       if (event.code === 4403) return; // not a member here: do not retry
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
+      droppedBefore = true;
+      retryLater();
     });
   }
 

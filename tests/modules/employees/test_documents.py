@@ -247,3 +247,19 @@ def test_the_reminder_works_as_the_application_role_of_a_worker(
         remind_expiring_documents.call_local()
 
     assert all("P-SOON" in m.body for m in acme_reminders())
+
+
+@freeze_time(TODAY)
+def test_the_reminder_of_a_day_goes_out_once_however_often_the_schedule_asks(
+    capture_on_commit, acme_people, tenant_a
+):
+    """Catch-up after downtime: the task is asked every quarter hour of the day,
+    and each company hears about the day's documents once."""
+    with tenant_context(tenant_a):
+        EmployeeDocumentFactory(number="P-SOON", expires_on=TODAY + timedelta(days=5))
+
+    with capture_on_commit(execute=True):
+        remind_expiring_documents.call_local()
+        remind_expiring_documents.call_local()
+
+    assert [m.to for m in acme_reminders()] == [["hr@acme.test"], ["owner@acme.test"]]

@@ -44,4 +44,6 @@
       refresh();
     }
   });
+  // Pushes sent while the socket was down are gone: ask once it is back.
+  document.addEventListener("opsplatform:reconnected", refresh);
 })();
