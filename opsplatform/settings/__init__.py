@@ -126,13 +126,23 @@ WSGI_APPLICATION = "opsplatform.wsgi.application"
 ASGI_APPLICATION = "opsplatform.asgi.application"
 
 
-def database(url: str) -> dict:
+POOLERS = ("", "pgbouncer")
+
+
+def database(url: str, pooler: str = "") -> dict:
+    """A DATABASES entry for ``url``; ``pooler`` names what stands between the
+    process and PostgreSQL ("pgbouncer": PgBouncer in transaction mode)."""
+    if pooler not in POOLERS:
+        raise ValueError(f"DATABASE_POOLER must be one of {POOLERS}, not {pooler!r}")
     config = dj_database_url.parse(url, conn_max_age=int(env("DB_CONN_MAX_AGE", "0")))
     if config["ENGINE"] == "django.db.backends.postgresql":
-        # Keeps the connection's row-level-security scope in step with the
-        # current tenant (opsplatform/db/backends/postgresql/base.py).
+        # Keeps each transaction's row-level-security scope in step with the
+        # current tenant (opsplatform/db/backends/postgresql/base.py); the
+        # scope is transaction-local, so transaction pooling is safe for it.
         config["ENGINE"] = "opsplatform.db.backends.postgresql"
-    elif config["ENGINE"] == "django.db.backends.sqlite3":
+    if pooler == "pgbouncer" and config["ENGINE"] == "opsplatform.db.backends.postgresql":
+        _behind_pgbouncer(config)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
         # The demo database: write-ahead logging lets pages read while an
         # import writes, and writers wait their turn instead of failing with
         # "database is locked" (IMMEDIATE takes the write lock up front).
@@ -145,7 +155,26 @@ def database(url: str) -> dict:
     return config
 
 
-DATABASES = {"default": database(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+def _behind_pgbouncer(config: dict) -> None:
+    # In transaction mode the next transaction may run on another server
+    # connection: a cursor held open past its transaction (Django's
+    # .iterator() in autocommit declares one WITH HOLD) or a prepared
+    # statement would be left on a connection this client no longer has.
+    config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    options = config.setdefault("OPTIONS", {})
+    if options.get("server_side_binding"):
+        raise ValueError("server_side_binding prepares statements, which PgBouncer cannot keep")
+    options.setdefault("prepare_threshold", None)
+
+
+# DATABASE_POOLER=pgbouncer when DATABASE_URL points at PgBouncer in transaction
+# mode (docs/tenancy.md, "Connection poolers"); migrations (DATABASE_OWNER_URL)
+# go straight to PostgreSQL.
+DATABASES = {
+    "default": database(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), env("DATABASE_POOLER", "")
+    )
+}
 # PostgreSQL: the application connects (DATABASE_URL) as a role that neither
 # owns the tables nor bypasses row-level security; migrations run as the owner
 # (DATABASE_OWNER_URL, `manage.py migrate --database owner`), which grants

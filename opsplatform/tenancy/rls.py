@@ -2,8 +2,8 @@
 
 Every tenant table (tenant models and their history) has ``FORCE ROW LEVEL
 SECURITY`` and one policy: a row is visible and writable only when its
-``tenant_id`` is the tenant the connection is scoped to. The scope is two
-session settings, ``app.tenant_id`` and ``app.tenant_sig``; the signature is
+``tenant_id`` is the tenant the transaction is scoped to. The scope is two
+transaction-local settings, ``app.tenant_id`` and ``app.tenant_sig``; the signature is
 a keyed hash of the id whose key only the process (settings) and the tables'
 owner (``ops_private.rls_key``) know. So the application's role cannot widen
 its scope by setting a variable: a forged or replayed id without the right
@@ -16,9 +16,10 @@ that must cross tenants (a person's own memberships, the landlord's member
 counts) are SECURITY DEFINER functions owned by the owner, each one narrow
 and named here; inside them ``app.maintenance`` opens the owner's policy.
 
-The connection is scoped by the database backend
+Each transaction is scoped by the database backend
 (``opsplatform.db.backends.postgresql``) from ``get_current_tenant()``, so
-code only has to be in ``tenant_context``. On SQLite all of this is a no-op.
+code only has to be in ``tenant_context``; nothing outlives its transaction,
+so PgBouncer in transaction mode is safe. On SQLite all of this is a no-op.
 """
 
 from __future__ import annotations
@@ -296,7 +297,7 @@ def database_role_problems(using: str = "default") -> list[str]:
 
 
 def _accepts_scope(conn) -> bool:
-    # Local settings, inside their own transaction: the session's scope is untouched.
+    # A scope of its own, local to its own transaction (or savepoint).
     try:
         with transaction.atomic(using=conn.alias), conn.cursor() as cursor:
             cursor.execute(
@@ -308,3 +309,8 @@ def _accepts_scope(conn) -> bool:
             return bool(cursor.fetchone()[0])
     except DatabaseError:
         return False  # no scope function: migrations have not run
+    finally:
+        # Inside an outer transaction the probe's scope outlives its savepoint:
+        # the backend scopes again before the next statement.
+        if hasattr(conn, "forget_tenant_scope"):
+            conn.forget_tenant_scope()
