@@ -25,7 +25,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 OK = "ok"
@@ -35,11 +35,14 @@ DEGRADING_ONLY = {"worker"}
 
 
 def database() -> str:
-    with connection.cursor() as cursor:
+    # Its own transaction, so the timeout below is the probe's alone: a session
+    # setting would stay on a persistent or pooled connection (PgBouncer) and cut
+    # short the next client's statements.
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The probe's own statement may not hang on a locked or overloaded server.
             timeout_ms = int(settings.HEALTHZ_CHECK_TIMEOUT_SECONDS * 1000)
-            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(timeout_ms)])
+            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return OK

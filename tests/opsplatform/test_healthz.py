@@ -166,3 +166,20 @@ def test_the_worker_beats_every_minute():
     for minute in [start + timedelta(minutes=n) for n in range(5)]:
         due = {task.name for task in HUEY.read_periodic(minute)}
         assert worker_heartbeat.s().name in due, minute
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_database_probe_leaves_no_timeout_on_the_connection():
+    """A persistent or pooled connection goes on to serve other requests: the
+    probe's short statement timeout must end with the probe."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        before = cursor.fetchone()[0]
+        assert checks.database() == "ok"
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == before
