@@ -42,7 +42,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "60"))  # noqa: F405
+# Closed after each request: under ASGI each request's sync code runs in a thread
+# of its own and a persistent connection stays with that thread, so a load test
+# ran PostgreSQL out of connections. Pooling is PgBouncer's job (docs/deploy.md).
+DATABASES["default"]["CONN_MAX_AGE"] = int(env("DB_CONN_MAX_AGE", "0"))  # noqa: F405
 # The application's connection must be subject to row-level security: the
 # first connection refuses a superuser, a BYPASSRLS role or the tables' owner
 # (opsplatform.tenancy.guard). Migrations use the "owner" alias.
