@@ -29,3 +29,10 @@ class OpsPlatformConfig(AppConfig):
         connection_created.connect(check_restricted_role, dispatch_uid="opsplatform.db_role")
         throttle._connect_strikes()
         audit.connect()
+
+        # Every installed part's module.py, notifications, outbox handlers and
+        # signal receivers, read once (opsplatform/contract/registry.py). Models
+        # are all loaded by now; a missing dependency stops start-up here.
+        from opsplatform.contract.registry import discover
+
+        discover()

@@ -1,0 +1,27 @@
+"""The outbox in the product: undelivered messages, on both sites."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract import LANDLORD, Module, SidebarItem
+
+MODULE = Module(
+    name="outbox",
+    label=_("Outbox"),
+    items=(
+        SidebarItem(
+            group="workspace",
+            title=_("Undelivered messages"),
+            icon="outbox",
+            url="admin:outbox_outboxattention_changelist",
+            order=40,
+        ),
+        SidebarItem(
+            group="platform",
+            title=_("Undelivered messages"),
+            icon="outbox",
+            url="admin:outbox_outboxattention_changelist",
+            order=40,
+            site=LANDLORD,
+        ),
+    ),
+)
