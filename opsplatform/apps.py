@@ -7,6 +7,15 @@ class OpsPlatformConfig(AppConfig):
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def import_models(self):
+        # Before any app's models (this app comes first of the product's): every
+        # part's module.py, so a module whose requirement is not installed stops
+        # start-up with that message (opsplatform/contract/registry.py).
+        from opsplatform.contract.registry import declarations
+
+        declarations()
+        super().import_models()
+
     def ready(self):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
@@ -30,9 +39,8 @@ class OpsPlatformConfig(AppConfig):
         throttle._connect_strikes()
         audit.connect()
 
-        # Every installed part's module.py, notifications, outbox handlers and
-        # signal receivers, read once (opsplatform/contract/registry.py). Models
-        # are all loaded by now; a missing dependency stops start-up here.
+        # Every installed part's notifications, outbox handlers and signal
+        # receivers, imported once (opsplatform/contract/registry.py).
         from opsplatform.contract.registry import discover
 
         discover()

@@ -1,8 +1,9 @@
 """One discovery pass over the installed apps, and what the kernel reads from it.
 
-At start-up (``OpsPlatformConfig.ready``) every installed app with a
-``module.py`` (its ``MODULE`` declaration, declarations.py) is read in
-``INSTALLED_APPS`` order, and these submodules of it are imported once if they
+At start-up every installed app with a ``module.py`` (its ``MODULE``
+declaration, declarations.py) is read in ``INSTALLED_APPS`` order, before the
+models load (``OpsPlatformConfig.import_models``), and once the apps are ready
+(``OpsPlatformConfig.ready``) these submodules of it are imported once if they
 exist (third-party apps are never asked: their ``handlers`` are their own):
 
 - ``notifications``: the notification types it registers;
@@ -33,7 +34,8 @@ from opsplatform.contract.declarations import (
 
 SUBMODULES = ("notifications", "outbox", "handlers")
 
-_modules: list[Module] | None = None
+_declarations: list[Module] | None = None
+_discovered = False
 
 
 def _submodule(app_name: str, name: str):
@@ -45,11 +47,17 @@ def _submodule(app_name: str, name: str):
     return import_module(dotted) if found is not None else None
 
 
-def discover() -> list[Module]:
-    """Import every app's contract submodules once; return the declarations in app order."""
-    global _modules
-    if _modules is not None:
-        return _modules
+def declarations() -> list[Module]:
+    """Every installed app's ``MODULE``, in app order, checked once.
+
+    Called before any app's models are imported (``OpsPlatformConfig.import_models``),
+    so that a module whose requirement is missing fails with a clear message
+    rather than with the import error of a model it cannot find. So ``module.py``
+    imports no models at its top.
+    """
+    global _declarations
+    if _declarations is not None:
+        return _declarations
     found: list[Module] = []
     for config in apps.get_app_configs():
         declaration = _submodule(config.name, "module")
@@ -59,10 +67,21 @@ def discover() -> list[Module]:
         if not isinstance(module, Module):
             raise ImproperlyConfigured(f"{config.name}.module must define MODULE = Module(...)")
         found.append(_checked(module, config))
-        for name in SUBMODULES:
-            _submodule(config.name, name)
     _check_requirements(found)
-    _modules = found
+    _declarations = found
+    return found
+
+
+def discover() -> list[Module]:
+    """The declarations, with each declaring app's notifications, outbox handlers
+    and signal receivers imported once (``OpsPlatformConfig.ready``)."""
+    global _discovered
+    found = declarations()
+    if not _discovered:
+        for module in found:
+            for name in SUBMODULES:
+                _submodule(module.app, name)
+        _discovered = True
     return found
 
 
@@ -93,7 +112,7 @@ def _check_requirements(found: list[Module]) -> None:
         for item in module.items:
             if (item.site, item.group) not in groups:
                 raise ImproperlyConfigured(
-                    f"{module.name}: sidebar item {str(item.title)!r} is in group {item.group!r}, "
+                    f"{module.name}: sidebar item {item.url!r} is in group {item.group!r}, "
                     "which no installed module declares (declare it, or require its module)."
                 )
 
@@ -141,6 +160,6 @@ def activity_kinds() -> list[ActivityKind]:
 
 
 def forget() -> None:
-    """Tests that install declarations of their own call this to rediscover."""
-    global _modules
-    _modules = None
+    """Tests that install declarations of their own call this to read them again."""
+    global _declarations
+    _declarations = None

@@ -1,4 +1,5 @@
-"""The outbox in the product: undelivered messages, on both sites."""
+"""The outbox in the product: undelivered messages, for platform staff (the
+outbox's admin lives on the landlord site only)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,13 +9,6 @@ MODULE = Module(
     name="outbox",
     label=_("Outbox"),
     items=(
-        SidebarItem(
-            group="workspace",
-            title=_("Undelivered messages"),
-            icon="outbox",
-            url="admin:outbox_outboxattention_changelist",
-            order=40,
-        ),
         SidebarItem(
             group="platform",
             title=_("Undelivered messages"),
