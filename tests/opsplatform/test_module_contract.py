@@ -8,6 +8,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -45,13 +47,14 @@ def sidebar(client) -> list[tuple[str, list[str]]]:
 
 
 def test_every_part_of_the_product_declares_itself_in_app_order():
+    modules = [apps.get_app_config(name.rsplit(".", 1)[-1]).label for name in settings.MODULES]
+    assert modules[:2] == ["employees", "approvals"]
     assert [m.name for m in installed_modules()] == [
         "opsplatform",
         "notifications",
         "outbox",
         "tenants",
-        "employees",
-        "approvals",
+        *modules,
     ]
     assert get_module("approvals").requires == ("employees",)
 
@@ -128,18 +131,20 @@ def test_every_declared_sidebar_item_has_an_address_on_its_site():
 
 
 def test_seed_demo_runs_each_modules_seeder():
-    assert [module.name for module, _seeder in demo_seeders()] == ["employees", "approvals"]
+    names = [module.name for module, _seeder in demo_seeders()]
+    assert names[:2] == ["employees", "approvals"]
 
 
 def test_plan_features_and_limits_are_listed_and_counted(tenant_a, owner_a, make_member):
-    assert {f.code for f in plan_features()} == {"employees", "approvals"}
-    assert {limit.code for limit in plan_limits()} == {"tenants.members", "employees.employees"}
+    assert {"employees", "approvals"} <= {f.code for f in plan_features()}
+    assert {"tenants.members", "employees.employees"} <= {limit.code for limit in plan_limits()}
     make_member(tenant_a, "second@acme.test")
     with tenant_context(tenant_a):
         EmployeeFactory.create_batch(2)
         EmployeeFactory(status="terminated")
 
-    assert limit_usage(tenant_a) == {"tenants.members": 2, "employees.employees": 2}
+    usage = limit_usage(tenant_a)
+    assert (usage["tenants.members"], usage["employees.employees"]) == (2, 2)
 
 
 def test_activity_kinds_and_notification_types_belong_to_their_module():
@@ -222,7 +227,7 @@ def code_strings(source: str) -> list[str]:
 
 def test_the_kernel_names_no_module():
     names = module_names()
-    assert names == ["approvals", "employees"]
+    assert {"approvals", "employees"} <= set(names)
     found = []
     for path in kernel_sources():
         text = path.read_text()
