@@ -48,7 +48,7 @@ from opsplatform.tenancy import tenant_context  # noqa: E402
 # unless a marker came first (the sidebar's badge, the bell, a role check);
 # above it the middleware's (session, user, two-factor, session timeout).
 KERNEL_MARKERS = [
-    ("opsplatform/kernel_context.py", "", "request context"),
+    ("opsplatform/counts.py", "", "cached counts (cache missed)"),
     ("opsplatform/permissions.py", "current_membership", "membership and roles"),
     ("modules/approvals/", "principals_of", "deputies"),
     ("modules/approvals/", "inbox_count", "sidebar: inbox badge"),
