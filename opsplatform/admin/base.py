@@ -222,6 +222,8 @@ class TenantModelAdmin(
     # Django's template engine call dir() on the admin (a third of a list page's
     # template time at 50 rows). Expandable row sections are opt-in per screen.
     list_sections = ()
+    # The same for the change form: unfold's template asks the admin for these.
+    conditional_fields: dict = {}
 
     # -- 404 for anything not in this tenant --------------------------------
 
@@ -340,11 +342,22 @@ class TenantModelAdmin(
         )
 
 
-class TenantTabularInline(TenantAdminMixin, TabularInline):
+class FlatInlineMixin:
+    """unfold's inline templates ask each row's form for ``nested_formsets`` (its
+    nested inlines, which we do not use), several times a row; missing, each
+    miss makes the template engine call dir() on the form."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.nested_formsets = ()
+        return formset
+
+
+class TenantTabularInline(FlatInlineMixin, TenantAdminMixin, TabularInline):
     extra = 0
 
 
-class TenantStackedInline(TenantAdminMixin, StackedInline):
+class TenantStackedInline(FlatInlineMixin, TenantAdminMixin, StackedInline):
     extra = 0
 
 
