@@ -9,10 +9,10 @@ signals do not see (``bulk_create``, ``update()``) calls :func:`count_changed`.
 Safe by construction:
 - keys carry the tenant id and the user id (as well as the tenant scope the
   cache's key function adds), so a count never reaches another person or tenant;
-- a value is stored under *generation tokens* read before it was worked out,
-  one per tenant and one per person. Invalidation replaces a token after the
-  write commits, so a value computed from the old rows, even one stored late,
-  is never read again;
+- a value is stored with the *generation tokens* read before it was worked
+  out, one per tenant and one per person, and read only while both still
+  match. Invalidation replaces a token, at once and after the write commits,
+  so a value computed from the old rows, even one stored late, is never read;
 - the cache may be down: every call falls back to the database (and an
   invalidation that could not reach the cache expires with the value, after
   ``COUNT_CACHE_SECONDS``; docs/reliability.md).
@@ -86,21 +86,32 @@ def cached_count(name: str, user) -> int:
 
 
 def _from_cache(count_type: CountType, tenant_id: int, user) -> int:
-    tokens = _tokens(count_type.name, tenant_id, user.pk)
-    if tokens is None:  # the cache is down
-        return count_type.compute(user)
-    key = _value_key(count_type.name, tenant_id, user.pk, tokens)
+    """One round trip when the cache holds a current value: the two tokens and
+    the value (stored with the tokens it was counted under) in one ``get_many``."""
+    name = count_type.name
+    token_keys = [_token_key(name, tenant_id, None), _token_key(name, tenant_id, user.pk)]
+    value_key = _value_key(name, tenant_id, user.pk)
     try:
-        value = cache.get(key)
+        found = cache.get_many([*token_keys, value_key])
+        tokens = [found.get(key) for key in token_keys]
+        stored = found.get(value_key)
+        if stored is not None and None not in tokens and list(stored[:2]) == tokens:
+            return stored[2]
+        missing = {key: uuid.uuid4().hex for key in token_keys if key not in found}
+        if missing:
+            # A new token (never reused), so no value stored under an earlier one matches.
+            cache.set_many(missing, None)
+            tokens = [found.get(key) or missing[key] for key in token_keys]
     except Exception:  # noqa: BLE001 - the cache is an optimisation (docs/reliability.md)
         logger.warning("count cache unavailable", exc_info=True)
         return count_type.compute(user)
-    if value is None:
-        value = count_type.compute(user)
-        try:
-            cache.set(key, value, settings.COUNT_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("count cache unavailable", exc_info=True)
+    # Counted after the tokens were read: a write that commits meanwhile replaces
+    # a token, and this value no longer matches.
+    value = count_type.compute(user)
+    try:
+        cache.set(value_key, (*tokens, value), settings.COUNT_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("count cache unavailable", exc_info=True)
     return value
 
 
@@ -136,25 +147,10 @@ def _renew(keys: list[str]) -> None:
         logger.warning("count cache unavailable: %s not invalidated", keys, exc_info=True)
 
 
-def _tokens(name: str, tenant_id: int, user_id: int) -> tuple[str, str] | None:
-    keys = [_token_key(name, tenant_id, None), _token_key(name, tenant_id, user_id)]
-    try:
-        found = cache.get_many(keys)
-        missing = {key: uuid.uuid4().hex for key in keys if key not in found}
-        if missing:
-            # A new token (never reused), so no value stored under an earlier one matches.
-            cache.set_many(missing, None)
-            found.update(missing)
-    except Exception:  # noqa: BLE001
-        logger.warning("count cache unavailable", exc_info=True)
-        return None
-    return found[keys[0]], found[keys[1]]
-
-
 def _token_key(name: str, tenant_id: int, user_id: int | None) -> str:
     who = f"u{user_id}" if user_id is not None else "all"
     return f"count-token:{name}:t{tenant_id}:{who}"
 
 
-def _value_key(name: str, tenant_id: int, user_id: int, tokens: tuple[str, str]) -> str:
-    return f"count:{name}:t{tenant_id}:u{user_id}:{tokens[0]}:{tokens[1]}"
+def _value_key(name: str, tenant_id: int, user_id: int) -> str:
+    return f"count:{name}:t{tenant_id}:u{user_id}"
