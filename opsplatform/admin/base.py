@@ -255,8 +255,19 @@ class TenantModelAdmin(
     def _require_object_here(self, request, object_id) -> None:
         # Existence before permission: a foreign id is "not found" for everyone,
         # whatever their rights on this screen, so no answer differs by tenant.
-        if self.get_object(request, unquote(object_id)) is None:
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
             raise Http404
+        # The view's own get_object (next) takes this one instead of a second query.
+        request._checked_admin_object = (self.model, str(unquote(object_id)), obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        checked = request.__dict__.pop("_checked_admin_object", None)
+        if checked is not None and from_field is None:
+            model, checked_id, obj = checked
+            if model is self.model and checked_id == str(object_id):
+                return obj
+        return super().get_object(request, object_id, from_field)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._require_object_here(request, object_id)
