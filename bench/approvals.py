@@ -178,7 +178,7 @@ def work(tenant_id: int, approver_id: int, results, seed: int) -> None:
                         request_id=request_id, user=approver, decision="approve", step_id=step_id
                     )
                 decided += 1
-            except services.RequestRefused:
+            except services.Refused:
                 refused += 1
     connections.close_all()
     results.put((decided, refused))

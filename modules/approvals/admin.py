@@ -7,6 +7,7 @@ through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import display_for_field
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -18,13 +19,11 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from modules.approvals import services, views
-from modules.approvals.forms import ApprovalRequestForm, PurchaseLineFormSet
-from modules.approvals.kinds import KIND_FIELDS
+from modules.approvals.forms import ApprovalRequestForm, form_for_kind
+from modules.approvals.kinds import all_kinds, get_kind
 from modules.approvals.models import (
     ApprovalRequest,
     Delegation,
-    PurchaseLine,
-    RequestKind,
     RequestStatus,
     RequestStep,
     Route,
@@ -36,11 +35,11 @@ from opsplatform.admin.autocomplete import open_choice_search
 from opsplatform.admin.base import (
     TenantModelAdmin,
     TenantStackedInline,
-    TenantTabularInline,
     admin,
 )
 from opsplatform.admin.sites import tenant_site
 from opsplatform.permissions import current_membership
+from opsplatform.refusals import show_refusal
 from tenants.models import Membership
 
 STATUS_COLOURS = {
@@ -80,28 +79,6 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PurchaseLineInline(TenantTabularInline):
-    model = PurchaseLine
-    formset = PurchaseLineFormSet
-    fields = ["description", "quantity", "unit_price", "line_total"]
-    readonly_fields = ["line_total"]
-    extra = 1
-
-    @display(description=_("total"))
-    def line_total(self, obj):
-        return f"{obj.total:,.2f}" if obj.pk else "—"
-
-    # Lines change with the request: only while its requester may edit it.
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-
 @admin.register(ApprovalRequest, site=tenant_site)
 class ApprovalRequestAdmin(TenantModelAdmin):
     list_display = [
@@ -121,17 +98,22 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         MineFilter,
         StuckFilter,
     ]
-    search_fields = ["title", "vendor", "payee", "provider", "service"]
     list_select_related = ["requester"]
     change_form_template = "approvals/request_change_form.html"
     add_form_template = "approvals/request_change_form.html"
     actions = None
-    inlines = [PurchaseLineInline]
     form = ApprovalRequestForm
     # Requests pile up over the years: no COUNT(*) over the table per page.
     paginator = InfinitePaginator
 
     # -- list ----------------------------------------------------------------------
+
+    def get_search_fields(self, request):
+        # Each kind names the fields of its own the list searches (payee, vendor …).
+        return [
+            "title",
+            *(f"{spec.accessor}__{name}" for spec in all_kinds() for name in spec.search_fields),
+        ]
 
     def get_queryset(self, request):
         current = RequestStep.objects.filter(request_id=OuterRef("pk"), status=StepStatus.CURRENT)
@@ -178,23 +160,40 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         if obj is not None:
             return obj.kind
         kind = request.GET.get("kind", "")
-        return kind if kind in RequestKind.values else ""
+        return kind if get_kind(kind) is not None else ""
 
     def get_fieldsets(self, request, obj=None):
-        kind = self._kind(request, obj)
-        fields = list(KIND_FIELDS.get(kind, []))
+        spec = get_kind(self._kind(request, obj))
         return [
             (None, {"fields": ["title", "description"]}),
-            (_("Details"), {"fields": fields}),
+            (_("Details"), {"fields": list(spec.fields) if spec else []}),
         ]
 
     def get_inlines(self, request, obj):
-        return [PurchaseLineInline] if self._kind(request, obj) == RequestKind.PURCHASE else []
+        spec = get_kind(self._kind(request, obj))
+        return spec.admin_inlines() if spec else []
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_kind = self._kind(request, obj)  # a new request's kind comes from ?kind=
-        return form
+        # A new request's kind comes from ?kind=; its fields come with it.
+        kwargs["form"] = form_for_kind(self._kind(request, obj))
+        return super().get_form(request, obj, **kwargs)
+
+    def __getattr__(self, name):
+        # A view-only page shows the kind's fields read-only; the admin looks them
+        # up here, since they are the subject's, not the request's.
+        spec = _kind_of_field(name)
+        if spec is None:
+            raise AttributeError(name)
+        field = spec.subject_model._meta.get_field(name)
+
+        @display(description=field.verbose_name)
+        def subject_value(obj):
+            subject = obj.subject if obj is not None else None
+            if subject is None or subject.pk is None:
+                return "—"
+            return display_for_field(getattr(subject, name), field, "—")
+
+        return subject_value
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self._kind(request, None):
@@ -205,7 +204,7 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         if not change:
             obj.kind = self._kind(request, None)
         # Lines are saved after this; the amount is refreshed in save_related.
-        services.request_save(request=obj, user=request.user)
+        services.request_save(request=obj, user=request.user, subject=form.subject)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -214,8 +213,8 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.RequestRefused as refusal:
-            messages.error(request, str(refusal))
+        except services.Refused as refusal:
+            show_refusal(request, refusal)
             return HttpResponseRedirect(request.path)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -269,6 +268,13 @@ class ApprovalRequestAdmin(TenantModelAdmin):
             path("<int:pk>/attach/", wrap(views.add_attachment), name="approvals_request_attach"),
             *super().get_urls(),
         ]
+
+
+def _kind_of_field(name: str):
+    for spec in all_kinds():
+        if name in spec.fields:
+            return spec
+    return None
 
 
 class RouteGateInline(TenantStackedInline):

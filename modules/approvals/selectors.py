@@ -174,7 +174,7 @@ def changes_since_last_decision(request: ApprovalRequest, user) -> list[tuple[st
         return []
     now = snapshot(request)
     return [
-        (field_label(name), last.snapshot.get(name, ""), value)
+        (field_label(name, request.kind), last.snapshot.get(name, ""), value)
         for name, value in now.items()
         if last.snapshot.get(name, "") != value
     ]

@@ -20,10 +20,9 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from modules.approvals import services
-from modules.approvals.kinds import KIND_HELP, KIND_ICONS
+from modules.approvals.kinds import all_kinds, field_label, kind_label
 from modules.approvals.models import (
     ApprovalRequest,
-    RequestKind,
     RequestStatus,
     RequestStep,
     StepStatus,
@@ -73,12 +72,12 @@ def kind_chooser(request, model_admin):
     add_url = reverse("admin:approvals_approvalrequest_add")
     kinds = [
         {
-            "label": label,
-            "help": KIND_HELP[value],
-            "icon": KIND_ICONS[value],
-            "url": f"{add_url}?kind={value}",
+            "label": spec.label,
+            "help": spec.help_text,
+            "icon": spec.icon,
+            "url": f"{add_url}?kind={spec.code}",
         }
-        for value, label in RequestKind.choices
+        for spec in all_kinds()
     ]
     return _render(
         request, model_admin, "approvals/kind_chooser.html", title=_("New request"), kinds=kinds
@@ -87,7 +86,7 @@ def kind_chooser(request, model_admin):
 
 def request_page_context(request, obj, *, kind: str) -> dict:
     """What the request page shows around the form: tracker, decision, preview, log."""
-    context = {"request_kind": kind, "request_kind_label": RequestKind(kind).label if kind else ""}
+    context = {"request_kind": kind, "request_kind_label": kind_label(kind) if kind else ""}
     if obj is None or obj.pk is None:
         return context
     user = request.user
@@ -130,23 +129,20 @@ def submit_after_save(request, obj):
     done = _("%(reference)s resubmitted.") if returned else _("%(reference)s submitted.")
     try:
         service(request_id=obj.pk, user=request.user)
-    except (services.RequestRefused, ValidationError) as refusal:
-        messages.error(request, _message(refusal))
+    except (services.Refused, ValidationError) as refusal:
+        messages.error(request, _message(refusal, obj))
     else:
         messages.success(request, done % {"reference": obj.reference})
     return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
 
 
-def _message(error) -> str:
+def _message(error, obj) -> str:
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
-            from modules.approvals.kinds import field_label
-
             return _("Not submitted: %(problems)s") % {
                 "problems": "; ".join(
-                    f"{field_label(name) if name != '__all__' else ''}: {' '.join(msgs)}".strip(
-                        ": "
-                    )
+                    f"{field_label(name, obj.kind) if name != '__all__' else ''}: "
+                    f"{' '.join(msgs)}".strip(": ")
                     for name, msgs in error.message_dict.items()
                 )
             }
@@ -165,8 +161,8 @@ def _requester_move(request, pk, service, done: str):
     obj = _request_or_404(request, pk)
     try:
         service(request_id=obj.pk, user=request.user, comment=request.POST.get("comment", ""))
-    except (services.RequestRefused, ValidationError) as refusal:
-        messages.error(request, _message(refusal))
+    except (services.Refused, ValidationError) as refusal:
+        messages.error(request, _message(refusal, obj))
     else:
         messages.success(request, done % {"reference": obj.reference})
     return _back(request, obj)
@@ -202,7 +198,7 @@ def decide(request, pk):
             step_id=request.POST.get("step") or None,
             return_to=request.POST.get("return_to") or None,
         )
-    except services.RequestRefused as refusal:
+    except services.Refused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, outcome.message)

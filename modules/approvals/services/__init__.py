@@ -7,8 +7,9 @@ history in one transaction. Whoever comes second reads the first decision and
 is told who made it; nothing of theirs is written.
 """
 
-from modules.approvals.services.common import Decision, RequestRefused
+from modules.approvals.services.common import Decision
 from modules.approvals.services.deadlines import sla_sweep
+from opsplatform.refusals import Refused
 from modules.approvals.services.requests import (
     Outcome,
     attachment_add,
@@ -33,7 +34,7 @@ __all__ = [
     "Decision",
     "Outcome",
     "PreviewGate",
-    "RequestRefused",
+    "Refused",
     "attachment_add",
     "check_complete",
     "comment_add",

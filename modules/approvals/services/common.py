@@ -19,10 +19,6 @@ from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import User
 
 
-class RequestRefused(Exception):
-    """A move that is not possible now; ``str()`` is the message for the person."""
-
-
 class Decision:
     APPROVE = "approve"
     REJECT = "reject"

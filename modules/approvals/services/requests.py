@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
-from modules.approvals.kinds import AMOUNT_FIELD, KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
+from modules.approvals.kinds import computed_amount, get_kind
+from modules.approvals.kinds.purchase import PurchaseLine
 from modules.approvals.models import (
     ApprovalRequest,
     Attachment,
     Comment,
     GateAction,
-    PurchaseLine,
-    RequestKind,
     RequestStatus,
     RequestStep,
     StepStatus,
@@ -29,7 +28,6 @@ from modules.approvals.routing import Directory, resolve_gate
 from modules.approvals.selectors import can_decide, on_behalf_of
 from modules.approvals.services.common import (
     Decision,
-    RequestRefused,
     current_gate,
     enter_gate,
     inboxes_changed,
@@ -40,6 +38,7 @@ from modules.approvals.services.common import (
 )
 from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Tenant, User
 
@@ -56,45 +55,91 @@ def _next_number() -> int:
     return (last or 0) + 1
 
 
-def _refresh_derived(request: ApprovalRequest, lines=None) -> None:
+def _refresh_derived(request: ApprovalRequest, subject=None, lines=None):
     from modules.employees.selectors import employee_for_user
 
     tenant = require_current_tenant()
-    if not request.currency:
-        request.currency = tenant.currency
-    if request.kind != RequestKind.PAYMENT and request.currency != tenant.currency:
-        request.currency = tenant.currency
+    spec = _spec(request)
+    if subject is None:
+        subject = spec.subject_of(request)
+    spec.before_save(subject, approval=request, company_currency=tenant.currency)
+    # ``amount`` is always in the company currency (a foreign payment gives its value in it).
+    request.currency = tenant.currency
     employee = employee_for_user(request.requester)
     request.employee = employee
     request.department_id = employee.department_id if employee is not None else None
-    request.amount = computed_amount(request, company_currency=tenant.currency, lines=lines)
+    request.amount = computed_amount(
+        request, subject, company_currency=tenant.currency, lines=lines
+    )
+    return subject
+
+
+def _spec(request: ApprovalRequest):
+    spec = get_kind(request.kind)
+    if spec is None:
+        raise Refused(_("This kind of request is not available."))
+    return spec
 
 
 @transaction.atomic
-def request_save(*, request: ApprovalRequest, user: User, lines=None) -> ApprovalRequest:
-    """Create or update a draft (or a returned request) from the requester's form."""
+def request_save(
+    *, request: ApprovalRequest, user: User, subject=None, lines=None
+) -> ApprovalRequest:
+    """Create or update a draft (or a returned request) from the requester's form.
+
+    ``subject`` is the kind's own row with the form's values (default: the saved one).
+    """
     if request.pk is None:
         request.requester = user
         request.number = _next_number()
     else:
         if request.requester_id != user.pk:
-            raise RequestRefused(_("Only the requester can change a request."))
+            raise Refused(_("Only the requester can change a request."))
         if request.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
-            raise RequestRefused(
+            raise Refused(
                 _("%(reference)s is %(status)s and can no longer be changed.")
                 % {"reference": request.reference, "status": request.get_status_display()}
             )
-    _refresh_derived(request, lines)
-    request.full_clean()
+    spec = _spec(request)
+    subject = _refresh_derived(request, subject, lines)
+    errors = {}
+    for clean in (request.full_clean, lambda: spec.clean_subject(subject)):
+        try:
+            clean()
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+    if errors:
+        raise ValidationError(errors)
     request.save()
+    subject.approval = request
+    subject.save()
     return request
+
+
+def _split_fields(kind: str, fields: dict) -> tuple[dict, dict]:
+    spec = get_kind(kind)
+    own = set(spec.fields) | {f.name for f in spec.subject_model._meta.fields} - {
+        "id",
+        "tenant",
+        "approval",
+    }
+    engine = {k: v for k, v in fields.items() if k not in own}
+    subject = {k: v for k, v in fields.items() if k in own}
+    return engine, subject
 
 
 @transaction.atomic
 def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> ApprovalRequest:
-    """A draft from code (demo data, tests, the API): fields as on the form, lines as dicts."""
-    request = ApprovalRequest(kind=kind, title=title, **fields)
-    request_save(request=request, user=user)
+    """A draft from code (demo data, tests, the API): fields as on the form, lines as dicts.
+
+    The kind's own fields go to its subject; the rest (``description``) to the request.
+    """
+    if get_kind(kind) is None:
+        raise Refused(_("This kind of request is not available."))
+    engine_fields, subject_fields = _split_fields(kind, fields)
+    request = ApprovalRequest(kind=kind, title=title, **engine_fields)
+    subject = get_kind(kind).subject_model(**subject_fields)
+    request_save(request=request, user=user, subject=subject)
     if lines:
         # One statement for the lines and one for their history: every write is audited.
         bulk_create_with_history(
@@ -110,30 +155,24 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
 def check_complete(request: ApprovalRequest) -> None:
     """Every field the kind needs is there; raise ``ValidationError`` naming the missing ones."""
     tenant = require_current_tenant()
-    errors: dict[str, str] = {}
-    required = _("This field is required before submitting.")
-    for name in KIND_FIELDS.get(request.kind, []):
-        if name in OPTIONAL_FIELDS:
-            continue
-        value = getattr(request, name)
-        if value in (None, "") or (hasattr(value, "url") and not value):
-            errors[name] = required
-    if request.kind == RequestKind.PAYMENT:
-        currency = request.currency or tenant.currency
-        if currency != tenant.currency and request.company_amount is None:
-            errors["company_amount"] = _(
-                "The payment is in %(currency)s: give its value in %(company)s for the approval limits."
-            ) % {"currency": currency, "company": tenant.currency}
-    if request.kind == RequestKind.PURCHASE and not request.lines.exists():
-        errors["vendor"] = errors.get("vendor") or _(
-            "Add at least one line item before submitting."
-        )
-    amount_field = AMOUNT_FIELD.get(request.kind)
-    if request.amount <= 0 and amount_field not in errors:
+    spec = _spec(request)
+    subject = spec.subject_of(request)
+    errors = spec.required_errors(subject)
+    for name, message in spec.completeness_errors(
+        subject, approval=request, company_currency=tenant.currency
+    ).items():
+        errors.setdefault(name, message)
+    if request.amount <= 0 and spec.amount_field not in errors:
         # A zero or negative request would pass every threshold gate untouched.
-        errors[amount_field] = _("The amount must be more than zero to submit.")
+        errors[spec.amount_field] = _("The amount must be more than zero to submit.")
     if errors:
         raise ValidationError(errors)
+
+
+def _run_hook(request: ApprovalRequest, hook: str) -> None:
+    """The kind's hook, inside the decision's transaction: if it raises, nothing is decided."""
+    spec = _spec(request)
+    getattr(spec, hook)(request, spec.subject_of(request))
 
 
 def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
@@ -167,9 +206,11 @@ def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = 
     log_event(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
     for note_action, step, note in notes:
         log_event(request, note_action, step=step, comment=note)
+    _run_hook(request, "on_submitted")
     if first is None:
         RequestFlow(request).complete()
         request.save()
+        _run_hook(request, "on_completed")
         log_event(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
         notices.later(notices.COMPLETED, request=request)
         return
@@ -181,9 +222,9 @@ def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = 
 def request_submit(*, request_id, user: User) -> ApprovalRequest:
     request = lock_request(request_id)
     if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can submit a request."))
+        raise Refused(_("Only the requester can submit a request."))
     if request.status != RequestStatus.DRAFT:
-        raise RequestRefused(
+        raise Refused(
             _("%(reference)s was already submitted (%(status)s).")
             % {"reference": request.reference, "status": request.get_status_display()}
         )
@@ -212,11 +253,11 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
 def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
     request = lock_request(request_id)
     if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can resubmit a request."))
+        raise Refused(_("Only the requester can resubmit a request."))
     try:
         RequestFlow(request).resubmit()
     except TransitionNotAllowed:
-        raise RequestRefused(
+        raise Refused(
             _("%(reference)s is %(status)s; only a returned request can be resubmitted.")
             % {"reference": request.reference, "status": request.get_status_display()}
         ) from None
@@ -265,16 +306,16 @@ def _check_decidable(
     # a crafted POST) would land on whatever gate the request has reached
     # since, deciding a gate nobody looked at.
     if step_id is None or not str(step_id).isdigit():
-        raise RequestRefused(OUT_OF_DATE)
+        raise Refused(OUT_OF_DATE)
     if request.requester_id == user.pk:
-        raise RequestRefused(_("You cannot decide your own request."))
+        raise Refused(_("You cannot decide your own request."))
     if request.status != RequestStatus.IN_REVIEW or step is None:
-        raise RequestRefused(_already_decided_message(request))
+        raise Refused(_already_decided_message(request))
     if str(step_id) != str(step.pk):
         # The form was for a gate that has since been decided.
-        raise RequestRefused(_already_decided_message(request))
+        raise Refused(_already_decided_message(request))
     if not can_decide(user, step, request):
-        raise RequestRefused(
+        raise Refused(
             _("The %(gate)s gate of %(reference)s is not yours to decide.")
             % {"gate": step.name, "reference": request.reference}
         )
@@ -302,13 +343,11 @@ def request_decide(
     try:
         request = lock_request(request_id)
     except ApprovalRequest.DoesNotExist:
-        raise RequestRefused(_("This request does not exist.")) from None
+        raise Refused(_("This request does not exist.")) from None
     step = current_gate(request)
     _check_decidable(request, step, user, step_id)
     if decision in (Decision.REJECT, Decision.RETURN) and not comment:
-        raise RequestRefused(
-            _("Say why in a comment: it is required to reject or return a request.")
-        )
+        raise Refused(_("Say why in a comment: it is required to reject or return a request."))
     behalf = on_behalf_of(user, step)
     now = timezone.now()
     flow = RequestFlow(request)
@@ -339,6 +378,7 @@ def request_decide(
             }
         else:
             log_event(request, GateAction.COMPLETED, step=step)
+            _run_hook(request, "on_completed")
             notices.later(notices.COMPLETED, request=request, actor=user)
             message = _("%(reference)s approved; it is now complete.") % {
                 "reference": request.reference
@@ -359,6 +399,7 @@ def request_decide(
             comment=comment,
             with_snapshot=True,
         )
+        _run_hook(request, "on_rejected")
         notices.later(notices.REJECTED, request=request, actor=user, step=step, comment=comment)
         message = _("%(reference)s rejected.") % {"reference": request.reference}
 
@@ -366,16 +407,12 @@ def request_decide(
         target = None
         if return_to not in (None, ""):
             if not str(return_to).isdigit():
-                raise RequestRefused(
-                    _("A request can only go back to a gate it has already passed.")
-                )
+                raise Refused(_("A request can only go back to a gate it has already passed."))
             target = request.steps.filter(
                 pk=return_to, position__lt=step.position, status=StepStatus.APPROVED
             ).first()
             if target is None:
-                raise RequestRefused(
-                    _("A request can only go back to a gate it has already passed.")
-                )
+                raise Refused(_("A request can only go back to a gate it has already passed."))
         flow.send_back(to_requester=target is None)
         request.save()
         reopened = request.steps.exclude(status=StepStatus.SKIPPED)
@@ -401,13 +438,14 @@ def request_decide(
         if target is not None:
             target.refresh_from_db()
             enter_gate(target, request, now=now)
+        _run_hook(request, "on_returned")
         notices.later(notices.RETURNED, request=request, actor=user, step=step, comment=comment)
         message = _("%(reference)s returned to %(gate)s.") % {
             "reference": request.reference,
             "gate": to_gate,
         }
     else:
-        raise RequestRefused(_("Unknown decision."))
+        raise Refused(_("Unknown decision."))
 
     inboxes_changed()
     return Outcome(request=request, message=message)
@@ -422,29 +460,34 @@ def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
     its own savepoint: a refusal leaves the others standing.
     """
     results = []
-    for item in items:
-        request_id, step_id = item if isinstance(item, tuple) else (item, None)
+    pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
+    # Locked in primary-key order, as every multi-row lock is: two people approving
+    # overlapping selections queue instead of deadlocking.
+    for request_id, step_id in sorted(pairs, key=lambda pair: pair[0]):
         try:
             with transaction.atomic():
                 outcome = request_decide(
                     request_id=request_id, user=user, decision=Decision.APPROVE, step_id=step_id
                 )
             results.append((request_id, True, outcome.message))
-        except RequestRefused as refusal:
-            results.append((request_id, False, str(refusal)))
-    return results
+        except ValidationError as refusal:
+            # A refusal, or a kind's hook that said no: this decision is rolled back.
+            results.append((request_id, False, " ".join(refusal.messages)))
+    # One outcome per request, in the order they were asked for.
+    order = {pair[0]: position for position, pair in enumerate(pairs)}
+    return sorted(results, key=lambda result: order[result[0]])
 
 
 @transaction.atomic
 def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
     request = lock_request(request_id)
     if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can cancel a request."))
+        raise Refused(_("Only the requester can cancel a request."))
     step = current_gate(request)
     try:
         RequestFlow(request).cancel()
     except TransitionNotAllowed:
-        raise RequestRefused(
+        raise Refused(
             _("%(reference)s is %(status)s and can no longer be cancelled.")
             % {"reference": request.reference, "status": request.get_status_display()}
         ) from None
@@ -455,6 +498,7 @@ def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequ
         # Whoever was deciding it hears that it is gone.
         notices.later(notices.CANCELLED, request=request, actor=user, step=step, to_deciders=True)
     log_event(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+    _run_hook(request, "on_cancelled")
     inboxes_changed()
     return request
 

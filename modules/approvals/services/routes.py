@@ -6,12 +6,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _lazy
 
+from modules.approvals.kinds import all_kinds
 from modules.approvals.models import (
     ApprovalRequest,
-    ApproverType,
-    RequestKind,
     RequestStatus,
     Route,
     RouteGate,
@@ -19,53 +17,25 @@ from modules.approvals.models import (
 from modules.approvals.routing import Directory, resolve_gate
 from modules.approvals.services.common import person_name
 from opsplatform.tenancy.context import require_current_tenant
-from tenants.roles import RoleCode
-
-DEFAULT_CHAINS = {
-    # (gate name, approver type, role, only above)
-    RequestKind.PURCHASE: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.PAYMENT: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.VAS: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-    ],
-    RequestKind.ASSET: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
-    ],
-    RequestKind.SUBSCRIPTION: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-}
 
 
 @transaction.atomic
 def routes_ensure_defaults() -> None:
     """Give every kind of request a route, the company's default chain, if it has none."""
     existing = set(Route.objects.values_list("kind", flat=True))
-    if len(existing) < len(RequestKind.choices):
+    if any(spec.code not in existing for spec in all_kinds()):
         # Gate names are the company's data: write them in its own language.
         with translation.override(require_current_tenant().default_language):
             _make_default_routes(existing)
 
 
 def _make_default_routes(existing: set[str]) -> None:
-    for kind, label in RequestKind.choices:
-        if kind in existing:
+    for spec in all_kinds():
+        if spec.code in existing:
             continue
-        route = Route.objects.create(kind=kind, name=str(label))
-        for position, (name, approver_type, role, above) in enumerate(DEFAULT_CHAINS[kind]):
+        route = Route.objects.create(kind=spec.code, name=str(spec.label))
+        # (gate name, approver type, role, only above): the kind's default route.
+        for position, (name, approver_type, role, above) in enumerate(spec.default_route):
             RouteGate.objects.create(
                 route=route,
                 position=position,
