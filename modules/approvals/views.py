@@ -39,6 +39,7 @@ from modules.approvals.selectors import (
     visible_requests,
 )
 from opsplatform.files import accepts_uploads
+from opsplatform.refusals import show_refusal
 from tenants.models import User
 
 INBOX_PAGE_SIZE = 50
@@ -198,8 +199,9 @@ def decide(request, pk):
             step_id=request.POST.get("step") or None,
             return_to=request.POST.get("return_to") or None,
         )
-    except services.Refused as refusal:
-        messages.error(request, str(refusal))
+    except ValidationError as refusal:
+        # A refusal, or the kind's hook saying no: the decision was rolled back.
+        show_refusal(request, refusal)
     else:
         messages.success(request, outcome.message)
     return _back(request, obj)

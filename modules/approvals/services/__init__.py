@@ -9,7 +9,6 @@ is told who made it; nothing of theirs is written.
 
 from modules.approvals.services.common import Decision
 from modules.approvals.services.deadlines import sla_sweep
-from opsplatform.refusals import Refused
 from modules.approvals.services.requests import (
     Outcome,
     attachment_add,
@@ -29,6 +28,7 @@ from modules.approvals.services.routes import (
     route_preview,
     routes_ensure_defaults,
 )
+from opsplatform.refusals import Refused
 
 __all__ = [
     "Decision",

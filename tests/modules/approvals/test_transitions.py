@@ -135,9 +135,7 @@ def test_a_stale_form_is_refused_with_who_decided_first(in_acme):
     seen = current(request).pk
     decide(request, in_acme.manager, step_id=seen)
     # Mark double-clicks: the second POST still names the Manager gate.
-    with pytest.raises(
-        services.Refused, match="Already decided: Mark approved .* Manager gate"
-    ):
+    with pytest.raises(services.Refused, match="Already decided: Mark approved .* Manager gate"):
         decide(request, in_acme.manager, step_id=seen)
     assert request.log.filter(action=GateAction.APPROVED).count() == 1
 
