@@ -7,6 +7,7 @@ through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.contrib.admin.utils import display_for_field
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
@@ -108,6 +109,19 @@ class ApprovalRequestAdmin(TenantModelAdmin):
     paginator = InfinitePaginator
 
     # -- list ----------------------------------------------------------------------
+
+    def get_object(self, request, object_id, from_field=None):
+        # The record page reads the kind's own row: it comes with the request's query.
+        queryset = self.get_queryset(request).select_related(*subject_accessors())
+        field = (
+            ApprovalRequest._meta.pk
+            if from_field is None
+            else ApprovalRequest._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (ApprovalRequest.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_resource_classes(self, request):
         return [request_resource()]
