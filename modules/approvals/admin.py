@@ -7,8 +7,8 @@ through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.contrib.admin.utils import display_for_field
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -32,7 +32,7 @@ from modules.approvals.models import (
     RouteGate,
     StepStatus,
 )
-from modules.approvals.selectors import visible_requests
+from modules.approvals.selectors import stuck_steps, visible_requests
 from opsplatform.admin.autocomplete import open_choice_search
 from opsplatform.admin.base import (
     TenantModelAdmin,
@@ -63,8 +63,7 @@ class StuckFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            late = RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lt=timezone.now())
-            return queryset.filter(pk__in=late.values("request_id"))
+            return queryset.filter(pk__in=stuck_steps().values("request_id"))
         return queryset
 
 
@@ -164,7 +163,7 @@ class ApprovalRequestAdmin(TenantModelAdmin):
 
     @display(description=_("requester"), ordering="requester__full_name")
     def requester_name(self, obj):
-        return obj.requester.full_name or obj.requester.email
+        return obj.requester.get_full_name()
 
     @display(description=_("status"), label={str(k): v for k, v in STATUS_COLOURS.items()})
     def status_badge(self, obj):
@@ -408,6 +407,9 @@ class DelegationAdmin(TenantModelAdmin):
                 return data
 
         return DelegationForm
+
+    def save_model(self, request, obj, form, change):
+        services.delegation_save(delegation=obj, user=request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("principal", "deputy"):

@@ -8,15 +8,12 @@ or unknown id is a 404 for everyone) and leaves the rules to ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.decorators.http import require_POST
 
 from modules.approvals import services
@@ -24,21 +21,23 @@ from modules.approvals.kinds import all_kinds, field_label, kind_label
 from modules.approvals.models import (
     ApprovalRequest,
     RequestStatus,
-    RequestStep,
     StepStatus,
 )
 from modules.approvals.selectors import (
     can_decide,
     changes_since_last_decision,
-    current_step,
+    current_gate,
     inbox,
     inbox_count,
+    inbox_rows,
     on_behalf_of,
     request_log,
     steps_for_tracker,
     visible_requests,
 )
+from opsplatform.admin.pages import AdminPage
 from opsplatform.files import accepts_uploads
+from opsplatform.redirects import safe_next
 from opsplatform.refusals import show_refusal
 from tenants.models import User
 
@@ -53,36 +52,13 @@ def _request_or_404(request, pk) -> ApprovalRequest:
 
 
 def _back(request, obj) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
-
-
-def _render(request, model_admin, template, **context):
-    return TemplateResponse(
-        request,
-        template,
-        {**model_admin.admin_site.each_context(request), "opts": ApprovalRequest._meta, **context},
-    )
+    """To the page the form came from (``next``, on this host only), else the request's."""
+    fallback = reverse("admin:approvals_approvalrequest_change", args=[obj.pk])
+    return HttpResponseRedirect(safe_next(request, request.POST.get("next"), fallback))
 
 
 def kind_chooser(request, model_admin):
-    if not request.user.has_perm("approvals.add_approvalrequest"):
-        raise PermissionDenied
-    add_url = reverse("admin:approvals_approvalrequest_add")
-    kinds = [
-        {
-            "label": spec.label,
-            "help": spec.help_text,
-            "icon": spec.icon,
-            "url": f"{add_url}?kind={spec.code}",
-        }
-        for spec in all_kinds()
-    ]
-    return _render(
-        request, model_admin, "approvals/kind_chooser.html", title=_("New request"), kinds=kinds
-    )
+    return KindChooserView.as_view(model_admin=model_admin)(request)
 
 
 def request_page_context(request, obj, *, kind: str) -> dict:
@@ -91,7 +67,7 @@ def request_page_context(request, obj, *, kind: str) -> dict:
     if obj is None or obj.pk is None:
         return context
     user = request.user
-    step = current_step(obj)
+    step = current_gate(obj)
     is_requester = obj.requester_id == user.pk
     decidable = can_decide(user, step, obj)
     context.update(
@@ -101,7 +77,7 @@ def request_page_context(request, obj, *, kind: str) -> dict:
             "gate_log": list(request_log(obj)),
             "comments": list(obj.comments.select_related("author")),
             "attachments": list(obj.attachments.select_related("uploaded_by")),
-            "current_step": step,
+            "current_gate": step,
             "can_submit": is_requester and obj.status == RequestStatus.DRAFT,
             "can_resubmit": is_requester and obj.status == RequestStatus.RETURNED,
             "can_cancel": is_requester and obj.is_open,
@@ -267,46 +243,45 @@ def inbox_badge(request):
     return count or None
 
 
-class InboxView(View):
-    model_admin = None
+class InboxView(AdminPage):
+    """The gates awaiting me, oldest first; each row decided from the page."""
+
+    template_name = "approvals/inbox.html"
+    # Every member has an inbox (it may be empty); what is in it is the selector's.
+    permission_required = "approvals.decide_request"
+
+    def get_title(self) -> str:
+        return _("Approval inbox")
 
     def get(self, request):
-        now = timezone.now()
         paginator = Paginator(inbox(request.user), INBOX_PAGE_SIZE)
         paginator.count = inbox_count(request.user)  # the sidebar badge counted it already
         page = paginator.get_page(request.GET.get("page"))
-        steps = list(page.object_list)
-        # Gates each request already passed: where "Return" may send it (one query for the page).
-        passed: dict[int, list] = {}
-        for earlier in RequestStep.objects.filter(
-            request_id__in=[step.request_id for step in steps], status=StepStatus.APPROVED
-        ).order_by("position"):
-            passed.setdefault(earlier.request_id, []).append(earlier)
-        # Rows I decide as someone's deputy say whose (their names in one query).
-        behalf = {step.pk: on_behalf_of(request.user, step) for step in steps}
-        principals = User.objects.in_bulk([pk for pk in behalf.values() if pk])
-        rows = []
-        for step in steps:
-            rows.append(
-                {
-                    "step": step,
-                    "request": step.request,
-                    "waiting": now - step.entered_at if step.entered_at else None,
-                    "late": bool(step.due_at and step.due_at < now),
-                    "for_principal": principals.get(behalf[step.pk]),
-                    "return_targets": [
-                        earlier
-                        for earlier in passed.get(step.request_id, [])
-                        if earlier.position < step.position
-                    ],
-                }
-            )
-        return _render(
-            request,
-            self.model_admin,
-            "approvals/inbox.html",
-            title=_("Approval inbox"),
-            rows=rows,
+        return self.render(
+            rows=inbox_rows(request.user, list(page.object_list), now=timezone.now()),
             page=page,
             total=paginator.count,
         )
+
+
+class KindChooserView(AdminPage):
+    """A new request starts with its kind: one card per registered kind."""
+
+    template_name = "approvals/kind_chooser.html"
+    permission_required = "approvals.add_approvalrequest"
+
+    def get_title(self) -> str:
+        return _("New request")
+
+    def get(self, request):
+        add_url = reverse("admin:approvals_approvalrequest_add")
+        kinds = [
+            {
+                "label": spec.label,
+                "help": spec.help_text,
+                "icon": spec.icon,
+                "url": f"{add_url}?kind={spec.code}",
+            }
+            for spec in all_kinds()
+        ]
+        return self.render(kinds=kinds)

@@ -9,6 +9,7 @@ is told who made it; nothing of theirs is written.
 
 from modules.approvals.services.common import Decision
 from modules.approvals.services.deadlines import sla_sweep
+from modules.approvals.services.deputies import delegation_save
 from modules.approvals.services.requests import (
     Outcome,
     attachment_add,
@@ -38,6 +39,7 @@ __all__ = [
     "attachment_add",
     "check_complete",
     "comment_add",
+    "delegation_save",
     "request_cancel",
     "request_create",
     "request_decide",

@@ -16,7 +16,6 @@ from modules.approvals.models import (
 )
 from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
-from tenants.models import User
 
 
 class Decision:
@@ -33,16 +32,6 @@ def lock_request(request_id) -> ApprovalRequest:
         .select_related("requester")
         .get(pk=request_id)
     )
-
-
-def current_gate(request: ApprovalRequest) -> RequestStep | None:
-    return request.steps.filter(status=StepStatus.CURRENT).first()
-
-
-def person_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.full_name or user.email
 
 
 def log_event(

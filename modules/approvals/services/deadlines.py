@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.approvals import notifications as notices
+from modules.approvals.deciders import Directory, next_manager_up
 from modules.approvals.models import (
     ApprovalRequest,
     GateAction,
@@ -16,12 +17,10 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
-from modules.approvals.routing import Directory, next_manager_up
 from modules.approvals.services.common import (
     inboxes_changed,
     lock_request,
     log_event,
-    person_name,
 )
 from tenants.roles import RoleCode
 
@@ -82,7 +81,7 @@ def sla_sweep(*, now=None) -> dict[str, int]:
             if user is None and not role:
                 continue
             previous = (
-                person_name(step.approver)
+                step.approver.get_full_name()
                 if step.approver_id
                 else str(RoleCode(step.decider_role).label)
             )

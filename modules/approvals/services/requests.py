@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
+from modules.approvals.deciders import Directory, resolve_gate
 from modules.approvals.kinds import computed_amount, get_kind
 from modules.approvals.kinds.purchase import PurchaseLine
 from modules.approvals.models import (
@@ -24,17 +25,14 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
-from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.selectors import can_decide, on_behalf_of
+from modules.approvals.selectors import can_decide, current_gate, on_behalf_of
 from modules.approvals.services.common import (
     Decision,
-    current_gate,
     enter_gate,
     inboxes_changed,
     lock_request,
     log_event,
     next_pending_gate,
-    person_name,
 )
 from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
@@ -286,7 +284,7 @@ def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
     return _(
         "Already decided: %(actor)s %(action)s %(reference)s at the %(gate)s gate on %(when)s."
     ) % {
-        "actor": person_name(entry.actor),
+        "actor": entry.actor.get_full_name() if entry.actor else "",
         "action": entry.get_action_display().lower(),
         "reference": request.reference,
         "gate": entry.from_gate or "—",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import translation
 
+from modules.approvals.deciders import Directory, resolve_gate
 from modules.approvals.kinds import all_kinds
 from modules.approvals.models import (
     ApprovalRequest,
@@ -14,8 +15,6 @@ from modules.approvals.models import (
     Route,
     RouteGate,
 )
-from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.services.common import person_name
 from opsplatform.tenancy.context import require_current_tenant
 
 
@@ -77,7 +76,7 @@ def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
             PreviewGate(
                 name=gate.name,
                 applies=resolution.applies,
-                deciders=[person_name(user) for user in resolution.deciders],
+                deciders=[user.get_full_name() for user in resolution.deciders],
                 note=resolution.note,
             )
         )
