@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
@@ -81,7 +82,9 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(ApprovalRequest, site=tenant_site)
-class ApprovalRequestAdmin(TenantModelAdmin):
+class ApprovalRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
+    # Permissions: rules decide per request (rules.py), asked with the object.
+
     list_display = [
         "reference_link",
         "title",
@@ -262,20 +265,6 @@ class ApprovalRequestAdmin(TenantModelAdmin):
             return views.submit_after_save(request, obj)
         return super().response_change(request, obj)
 
-    # -- permissions (rules decide; the object gives the answer per request) --------
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.view_approvalrequest", obj)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("approvals.add_approvalrequest")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.delete_approvalrequest", obj)
-
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -361,7 +350,7 @@ open_choice_search(
 
 
 @admin.register(Delegation, site=tenant_site)
-class DelegationAdmin(TenantModelAdmin):
+class DelegationAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
     list_display = ["principal", "deputy", "starts_on", "ends_on", "is_running", "note"]
     list_select_related = ["principal__user", "deputy__user"]
     # Searched, not listed (a select of every member is 100,000 options in a big
@@ -417,9 +406,3 @@ class DelegationAdmin(TenantModelAdmin):
                 status=Membership.Status.ACTIVE
             ).select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_delegation", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.delete_delegation", obj)

@@ -35,6 +35,7 @@ from modules.approvals.selectors import (
     steps_for_tracker,
     visible_requests,
 )
+from modules.approvals.workflow import RequestFlow
 from opsplatform.admin.pages import AdminPage
 from opsplatform.files import accepts_uploads
 from opsplatform.redirects import safe_next
@@ -68,7 +69,7 @@ def request_page_context(request, obj, *, kind: str) -> dict:
         return context
     user = request.user
     step = current_gate(obj)
-    is_requester = obj.requester_id == user.pk
+    flow = RequestFlow(obj)
     decidable = can_decide(user, step, obj)
     context.update(
         {
@@ -78,9 +79,9 @@ def request_page_context(request, obj, *, kind: str) -> dict:
             "comments": list(obj.comments.select_related("author")),
             "attachments": list(obj.attachments.select_related("uploaded_by")),
             "current_gate": step,
-            "can_submit": is_requester and obj.status == RequestStatus.DRAFT,
-            "can_resubmit": is_requester and obj.status == RequestStatus.RETURNED,
-            "can_cancel": is_requester and obj.is_open,
+            "can_submit": _may(flow.submit, user),
+            "can_resubmit": _may(flow.resubmit, user),
+            "can_cancel": _may(flow.cancel, user),
             "can_decide": decidable,
             "deciding_for": on_behalf_of(user, step) if decidable else None,
         }
@@ -97,6 +98,11 @@ def request_page_context(request, obj, *, kind: str) -> dict:
     if obj.status in (RequestStatus.DRAFT, RequestStatus.RETURNED):
         context["preview"] = services.route_preview(obj)
     return context
+
+
+def _may(move, user) -> bool:
+    """The status allows the move and this person may make it (workflow.py)."""
+    return move.can_proceed() and move.has_perm(user)
 
 
 def submit_after_save(request, obj):
