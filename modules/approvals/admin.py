@@ -228,11 +228,11 @@ class ApprovalRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
         if not change:
             obj.kind = self._kind(request, None)
         # Lines are saved after this; the amount is refreshed in save_related.
-        services.request_save(request=obj, user=request.user, subject=form.subject)
+        services.request_save(approval=obj, user=request.user, subject=form.subject)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.request_save(request=form.instance, user=request.user)
+        services.request_save(approval=form.instance, user=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

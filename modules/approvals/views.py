@@ -207,7 +207,7 @@ def bulk_approve(request):
 def add_comment(request, pk):
     obj = _request_or_404(request, pk)
     try:
-        services.comment_add(request=obj, user=request.user, body=request.POST.get("body", ""))
+        services.comment_add(approval=obj, user=request.user, body=request.POST.get("body", ""))
     except ValidationError:
         messages.error(request, _("Write a comment before sending it."))
     else:
@@ -225,7 +225,7 @@ def add_attachment(request, pk):
         return _back(request, obj)
     try:
         services.attachment_add(
-            request=obj, user=request.user, file=upload, note=request.POST.get("note", "")
+            approval=obj, user=request.user, file=upload, note=request.POST.get("note", "")
         )
     except ValidationError as error:
         # Too large (stopped while streaming) or a type not allowed: nothing is stored.

@@ -35,7 +35,7 @@ def lock_request(request_id) -> ApprovalRequest:
 
 
 def log_event(
-    request,
+    approval,
     action,
     *,
     step=None,
@@ -46,7 +46,7 @@ def log_event(
     with_snapshot=False,
 ):
     return GateLog.objects.create(
-        request=request,
+        request=approval,
         step=step,
         action=action,
         from_gate=step.name if step is not None else "",
@@ -54,7 +54,7 @@ def log_event(
         actor=actor,
         on_behalf_of_id=behalf,
         comment=comment,
-        snapshot=snapshot(request) if with_snapshot else {},
+        snapshot=snapshot(approval) if with_snapshot else {},
     )
 
 
@@ -66,7 +66,7 @@ def inboxes_changed():
 # -- entering a gate --------------------------------------------------------------
 
 
-def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
+def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> None:
     now = now or timezone.now()
     step.status = StepStatus.CURRENT
     step.entered_at = now
@@ -77,12 +77,12 @@ def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None
     step.decided_by = None
     step.save()
     # Its deciders (and their deputies) hear of it from the worker, after commit.
-    notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
+    notices.later(notices.AWAITING, request=approval, step=step, to_deciders=True)
 
 
-def next_pending_gate(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
+def next_pending_gate(approval: ApprovalRequest, after: int = -1) -> RequestStep | None:
     return (
-        request.steps.filter(status=StepStatus.PENDING, position__gt=after)
+        approval.steps.filter(status=StepStatus.PENDING, position__gt=after)
         .select_related("approver")
         .order_by("position")
         .first()

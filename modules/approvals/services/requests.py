@@ -53,27 +53,27 @@ def _next_number() -> int:
     return (last or 0) + 1
 
 
-def _refresh_derived(request: ApprovalRequest, subject=None, lines=None):
+def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
     from modules.employees.selectors import employee_for_user
 
     tenant = require_current_tenant()
-    spec = _spec(request)
+    spec = _spec(approval)
     if subject is None:
-        subject = spec.subject_of(request)
-    spec.before_save(subject, approval=request, company_currency=tenant.currency)
+        subject = spec.subject_of(approval)
+    spec.before_save(subject, approval=approval, company_currency=tenant.currency)
     # ``amount`` is always in the company currency (a foreign payment gives its value in it).
-    request.currency = tenant.currency
-    employee = employee_for_user(request.requester)
-    request.employee = employee
-    request.department_id = employee.department_id if employee is not None else None
-    request.amount = computed_amount(
-        request, subject, company_currency=tenant.currency, lines=lines
+    approval.currency = tenant.currency
+    employee = employee_for_user(approval.requester)
+    approval.employee = employee
+    approval.department_id = employee.department_id if employee is not None else None
+    approval.amount = computed_amount(
+        approval, subject, company_currency=tenant.currency, lines=lines
     )
     return subject
 
 
-def _spec(request: ApprovalRequest):
-    spec = get_kind(request.kind)
+def _spec(approval: ApprovalRequest):
+    spec = get_kind(approval.kind)
     if spec is None:
         raise Refused(_("This kind of request is not available."))
     return spec
@@ -81,37 +81,37 @@ def _spec(request: ApprovalRequest):
 
 @transaction.atomic
 def request_save(
-    *, request: ApprovalRequest, user: User, subject=None, lines=None
+    *, approval: ApprovalRequest, user: User, subject=None, lines=None
 ) -> ApprovalRequest:
     """Create or update a draft (or a returned request) from the requester's form.
 
     ``subject`` is the kind's own row with the form's values (default: the saved one).
     """
-    if request.pk is None:
-        request.requester = user
-        request.number = _next_number()
+    if approval.pk is None:
+        approval.requester = user
+        approval.number = _next_number()
     else:
-        if request.requester_id != user.pk:
+        if approval.requester_id != user.pk:
             raise Refused(_("Only the requester can change a request."))
-        if request.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
+        if approval.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
             raise Refused(
                 _("%(reference)s is %(status)s and can no longer be changed.")
-                % {"reference": request.reference, "status": request.get_status_display()}
+                % {"reference": approval.reference, "status": approval.get_status_display()}
             )
-    spec = _spec(request)
-    subject = _refresh_derived(request, subject, lines)
+    spec = _spec(approval)
+    subject = _refresh_derived(approval, subject, lines)
     errors = {}
-    for clean in (request.full_clean, lambda: spec.clean_subject(subject)):
+    for clean in (approval.full_clean, lambda: spec.clean_subject(subject)):
         try:
             clean()
         except ValidationError as error:
             errors.update(error.update_error_dict({}))
     if errors:
         raise ValidationError(errors)
-    request.save()
-    subject.approval = request
+    approval.save()
+    subject.approval = approval
     subject.save()
-    return request
+    return approval
 
 
 def _split_fields(kind: str, fields: dict) -> tuple[dict, dict]:
@@ -135,53 +135,53 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
     if get_kind(kind) is None:
         raise Refused(_("This kind of request is not available."))
     engine_fields, subject_fields = _split_fields(kind, fields)
-    request = ApprovalRequest(kind=kind, title=title, **engine_fields)
+    approval = ApprovalRequest(kind=kind, title=title, **engine_fields)
     subject = get_kind(kind).subject_model(**subject_fields)
-    request_save(request=request, user=user, subject=subject)
+    request_save(approval=approval, user=user, subject=subject)
     if lines:
         # One statement for the lines and one for their history: every write is audited.
         bulk_create_with_history(
-            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines],
+            [PurchaseLine(request=approval, tenant=approval.tenant, **line) for line in lines],
             PurchaseLine,
             default_user=user,
             default_change_reason=_("Created with the request"),
         )
-        request_save(request=request, user=user)
-    return request
+        request_save(approval=approval, user=user)
+    return approval
 
 
-def check_complete(request: ApprovalRequest) -> None:
+def check_complete(approval: ApprovalRequest) -> None:
     """Every field the kind needs is there; raise ``ValidationError`` naming the missing ones."""
     tenant = require_current_tenant()
-    spec = _spec(request)
-    subject = spec.subject_of(request)
+    spec = _spec(approval)
+    subject = spec.subject_of(approval)
     errors = spec.required_errors(subject)
     for name, message in spec.completeness_errors(
-        subject, approval=request, company_currency=tenant.currency
+        subject, approval=approval, company_currency=tenant.currency
     ).items():
         errors.setdefault(name, message)
-    if request.amount <= 0 and spec.amount_field not in errors:
+    if approval.amount <= 0 and spec.amount_field not in errors:
         # A zero or negative request would pass every threshold gate untouched.
         errors[spec.amount_field] = _("The amount must be more than zero to submit.")
     if errors:
         raise ValidationError(errors)
 
 
-def _run_hook(request: ApprovalRequest, hook: str) -> None:
+def _run_hook(approval: ApprovalRequest, hook: str) -> None:
     """The kind's hook, inside the decision's transaction: if it raises, nothing is decided."""
-    spec = _spec(request)
-    getattr(spec, hook)(request, spec.subject_of(request))
+    spec = _spec(approval)
+    getattr(spec, hook)(approval, spec.subject_of(approval))
 
 
-def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
+def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
     """Work out who decides each copied gate now (after submit or resubmit).
 
     Returns the log entries that explain a skipped or passed-on gate.
     """
     directory = Directory()
     notes = []
-    for step in request.steps.order_by("position"):
-        resolution = resolve_gate(step, request, directory)
+    for step in approval.steps.order_by("position"):
+        resolution = resolve_gate(step, approval, directory)
         step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
         step.approver = resolution.approver
         step.decider_role = resolution.role
@@ -197,44 +197,44 @@ def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str
     return notes
 
 
-def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
-    notes = _resolve_steps(request)
-    first = next_pending_gate(request)
+def _start(approval: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
+    notes = _resolve_steps(approval)
+    first = next_pending_gate(approval)
     to_gate = first.name if first is not None else _("Completed")
-    log_event(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
+    log_event(approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
     for note_action, step, note in notes:
-        log_event(request, note_action, step=step, comment=note)
-    _run_hook(request, "on_submitted")
+        log_event(approval, note_action, step=step, comment=note)
+    _run_hook(approval, "on_submitted")
     if first is None:
-        RequestFlow(request).complete()
-        request.save()
-        _run_hook(request, "on_completed")
-        log_event(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
-        notices.later(notices.COMPLETED, request=request)
+        RequestFlow(approval).complete()
+        approval.save()
+        _run_hook(approval, "on_completed")
+        log_event(approval, GateAction.COMPLETED, comment=_("No gate applies to this request."))
+        notices.later(notices.COMPLETED, request=approval)
         return
-    enter_gate(first, request)
-    notices.later(notices.SUBMITTED, request=request, step=first)
+    enter_gate(first, approval)
+    notices.later(notices.SUBMITTED, request=approval, step=first)
 
 
 @transaction.atomic
 def request_submit(*, request_id, user: User) -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
         raise Refused(_("Only the requester can submit a request."))
-    if request.status != RequestStatus.DRAFT:
+    if approval.status != RequestStatus.DRAFT:
         raise Refused(
             _("%(reference)s was already submitted (%(status)s).")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         )
-    _refresh_derived(request)
-    check_complete(request)
-    RequestFlow(request).submit()
-    request.save()
-    route = route_for(request.kind)
+    _refresh_derived(approval)
+    check_complete(approval)
+    RequestFlow(approval).submit()
+    approval.save()
+    route = route_for(approval.kind)
     bulk_create_with_history(
         [
             RequestStep(
-                request=request, tenant=request.tenant, position=position, **gate.definition()
+                request=approval, tenant=approval.tenant, position=position, **gate.definition()
             )
             for position, gate in enumerate(route.gates.order_by("position", "pk"))
         ],
@@ -242,51 +242,51 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
         default_user=user,
         default_change_reason=_("Route copied on submit"),
     )
-    _start(request, user=user, action=GateAction.SUBMITTED)
+    _start(approval, user=user, action=GateAction.SUBMITTED)
     inboxes_changed()
-    return request
+    return approval
 
 
 @transaction.atomic
 def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
         raise Refused(_("Only the requester can resubmit a request."))
     try:
-        RequestFlow(request).resubmit()
+        RequestFlow(approval).resubmit()
     except TransitionNotAllowed:
         raise Refused(
             _("%(reference)s is %(status)s; only a returned request can be resubmitted.")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         ) from None
-    _refresh_derived(request)
-    check_complete(request)
-    request.save()
-    _start(request, user=user, action=GateAction.RESUBMITTED, comment=comment)
+    _refresh_derived(approval)
+    check_complete(approval)
+    approval.save()
+    _start(approval, user=user, action=GateAction.RESUBMITTED, comment=comment)
     inboxes_changed()
-    return request
+    return approval
 
 
 # -- decisions ------------------------------------------------------------------------
 
 
-def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
+def _already_decided_message(approval: ApprovalRequest, step_id=None) -> str:
     decisive = [GateAction.APPROVED, GateAction.REJECTED, GateAction.RETURNED, GateAction.CANCELLED]
-    log = request.log.filter(action__in=decisive).select_related("actor")
+    log = approval.log.filter(action__in=decisive).select_related("actor")
     if step_id is not None:
         log = log.filter(step_id=step_id)
     entry = log.order_by("-at", "-pk").first()
     if entry is None:
         return _("%(reference)s is %(status)s; it has no decision waiting here.") % {
-            "reference": request.reference,
-            "status": request.get_status_display(),
+            "reference": approval.reference,
+            "status": approval.get_status_display(),
         }
     return _(
         "Already decided: %(actor)s %(action)s %(reference)s at the %(gate)s gate on %(when)s."
     ) % {
         "actor": entry.actor.get_full_name() if entry.actor else "",
         "action": entry.get_action_display().lower(),
-        "reference": request.reference,
+        "reference": approval.reference,
         "gate": entry.from_gate or "—",
         "when": date_format(timezone.localtime(entry.at), "DATETIME_FORMAT"),
     }
@@ -298,30 +298,30 @@ OUT_OF_DATE = _lazy(
 
 
 def _check_decidable(
-    request: ApprovalRequest, step: RequestStep | None, user: User, step_id
+    approval: ApprovalRequest, step: RequestStep | None, user: User, step_id
 ) -> None:
     # A decision names the gate the person saw. Without it a second click (or
     # a crafted POST) would land on whatever gate the request has reached
     # since, deciding a gate nobody looked at.
     if step_id is None or not str(step_id).isdigit():
         raise Refused(OUT_OF_DATE)
-    if request.requester_id == user.pk:
+    if approval.requester_id == user.pk:
         raise Refused(_("You cannot decide your own request."))
-    if request.status != RequestStatus.IN_REVIEW or step is None:
-        raise Refused(_already_decided_message(request))
+    if approval.status != RequestStatus.IN_REVIEW or step is None:
+        raise Refused(_already_decided_message(approval))
     if str(step_id) != str(step.pk):
         # The form was for a gate that has since been decided.
-        raise Refused(_already_decided_message(request))
-    if not can_decide(user, step, request):
+        raise Refused(_already_decided_message(approval))
+    if not can_decide(user, step, approval):
         raise Refused(
             _("The %(gate)s gate of %(reference)s is not yours to decide.")
-            % {"gate": step.name, "reference": request.reference}
+            % {"gate": step.name, "reference": approval.reference}
         )
 
 
 @dataclass
 class Outcome:
-    request: ApprovalRequest
+    approval: ApprovalRequest
     message: str
 
 
@@ -339,26 +339,26 @@ def request_decide(
     """
     comment = (comment or "").strip()
     try:
-        request = lock_request(request_id)
+        approval = lock_request(request_id)
     except ApprovalRequest.DoesNotExist:
         raise Refused(_("This request does not exist.")) from None
-    step = current_gate(request)
-    _check_decidable(request, step, user, step_id)
+    step = current_gate(approval)
+    _check_decidable(approval, step, user, step_id)
     if decision in (Decision.REJECT, Decision.RETURN) and not comment:
         raise Refused(_("Say why in a comment: it is required to reject or return a request."))
     behalf = on_behalf_of(user, step)
     now = timezone.now()
-    flow = RequestFlow(request)
+    flow = RequestFlow(approval)
 
     if decision == Decision.APPROVE:
-        following = next_pending_gate(request, after=step.position)
+        following = next_pending_gate(approval, after=step.position)
         step.status = StepStatus.APPROVED
         step.decided_by, step.decided_at = user, now
         step.save()
         flow.approve(last_gate=following is None)
-        request.save()
+        approval.save()
         log_event(
-            request,
+            approval,
             GateAction.APPROVED,
             step=step,
             actor=user,
@@ -368,18 +368,18 @@ def request_decide(
             with_snapshot=True,
         )
         if following is not None:
-            enter_gate(following, request, now=now)
-            notices.later(notices.APPROVED, request=request, actor=user, step=step)
+            enter_gate(following, approval, now=now)
+            notices.later(notices.APPROVED, request=approval, actor=user, step=step)
             message = _("%(reference)s approved; it moves on to %(gate)s.") % {
-                "reference": request.reference,
+                "reference": approval.reference,
                 "gate": following.name,
             }
         else:
-            log_event(request, GateAction.COMPLETED, step=step)
-            _run_hook(request, "on_completed")
-            notices.later(notices.COMPLETED, request=request, actor=user)
+            log_event(approval, GateAction.COMPLETED, step=step)
+            _run_hook(approval, "on_completed")
+            notices.later(notices.COMPLETED, request=approval, actor=user)
             message = _("%(reference)s approved; it is now complete.") % {
-                "reference": request.reference
+                "reference": approval.reference
             }
 
     elif decision == Decision.REJECT:
@@ -387,9 +387,9 @@ def request_decide(
         step.decided_by, step.decided_at = user, now
         step.save()
         flow.reject()
-        request.save()
+        approval.save()
         log_event(
-            request,
+            approval,
             GateAction.REJECTED,
             step=step,
             actor=user,
@@ -397,23 +397,23 @@ def request_decide(
             comment=comment,
             with_snapshot=True,
         )
-        _run_hook(request, "on_rejected")
-        notices.later(notices.REJECTED, request=request, actor=user, step=step, comment=comment)
-        message = _("%(reference)s rejected.") % {"reference": request.reference}
+        _run_hook(approval, "on_rejected")
+        notices.later(notices.REJECTED, request=approval, actor=user, step=step, comment=comment)
+        message = _("%(reference)s rejected.") % {"reference": approval.reference}
 
     elif decision == Decision.RETURN:
         target = None
         if return_to not in (None, ""):
             if not str(return_to).isdigit():
                 raise Refused(_("A request can only go back to a gate it has already passed."))
-            target = request.steps.filter(
+            target = approval.steps.filter(
                 pk=return_to, position__lt=step.position, status=StepStatus.APPROVED
             ).first()
             if target is None:
                 raise Refused(_("A request can only go back to a gate it has already passed."))
         flow.send_back(to_requester=target is None)
-        request.save()
-        reopened = request.steps.exclude(status=StepStatus.SKIPPED)
+        approval.save()
+        reopened = approval.steps.exclude(status=StepStatus.SKIPPED)
         if target is None:
             to_gate = _("Requester")
         else:
@@ -424,7 +424,7 @@ def request_decide(
             reopen.status = StepStatus.PENDING
             reopen.save(update_fields=["status"])
         log_event(
-            request,
+            approval,
             GateAction.RETURNED,
             step=step,
             actor=user,
@@ -435,18 +435,18 @@ def request_decide(
         )
         if target is not None:
             target.refresh_from_db()
-            enter_gate(target, request, now=now)
-        _run_hook(request, "on_returned")
-        notices.later(notices.RETURNED, request=request, actor=user, step=step, comment=comment)
+            enter_gate(target, approval, now=now)
+        _run_hook(approval, "on_returned")
+        notices.later(notices.RETURNED, request=approval, actor=user, step=step, comment=comment)
         message = _("%(reference)s returned to %(gate)s.") % {
-            "reference": request.reference,
+            "reference": approval.reference,
             "gate": to_gate,
         }
     else:
         raise Refused(_("Unknown decision."))
 
     inboxes_changed()
-    return Outcome(request=request, message=message)
+    return Outcome(approval=approval, message=message)
 
 
 def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
@@ -478,43 +478,43 @@ def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
 
 @transaction.atomic
 def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
         raise Refused(_("Only the requester can cancel a request."))
-    step = current_gate(request)
+    step = current_gate(approval)
     try:
-        RequestFlow(request).cancel()
+        RequestFlow(approval).cancel()
     except TransitionNotAllowed:
         raise Refused(
             _("%(reference)s is %(status)s and can no longer be cancelled.")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         ) from None
-    request.save()
+    approval.save()
     if step is not None:
         step.status = StepStatus.PENDING
         step.save()
         # Whoever was deciding it hears that it is gone.
-        notices.later(notices.CANCELLED, request=request, actor=user, step=step, to_deciders=True)
-    log_event(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
-    _run_hook(request, "on_cancelled")
+        notices.later(notices.CANCELLED, request=approval, actor=user, step=step, to_deciders=True)
+    log_event(approval, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+    _run_hook(approval, "on_cancelled")
     inboxes_changed()
-    return request
+    return approval
 
 
 # -- comments and attachments ---------------------------------------------------------
 
 
 @transaction.atomic
-def comment_add(*, request: ApprovalRequest, user: User, body: str) -> Comment:
-    comment = Comment(request=request, author=user, body=(body or "").strip())
+def comment_add(*, approval: ApprovalRequest, user: User, body: str) -> Comment:
+    comment = Comment(request=approval, author=user, body=(body or "").strip())
     comment.full_clean()
     comment.save()
     return comment
 
 
 @transaction.atomic
-def attachment_add(*, request: ApprovalRequest, user: User, file, note: str = "") -> Attachment:
-    attachment = Attachment(request=request, uploaded_by=user, file=file, note=note)
+def attachment_add(*, approval: ApprovalRequest, user: User, file, note: str = "") -> Attachment:
+    attachment = Attachment(request=approval, uploaded_by=user, file=file, note=note)
     attachment.full_clean()
     attachment.save()
     return attachment

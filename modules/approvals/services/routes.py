@@ -62,16 +62,16 @@ class PreviewGate:
     note: str
 
 
-def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
+def route_preview(approval: ApprovalRequest) -> list[PreviewGate]:
     """The gates this request would travel if submitted now, with who decides each."""
     directory = Directory()
-    if request.status == RequestStatus.DRAFT:
-        gates = list(route_for(request.kind).gates.order_by("position", "pk"))
+    if approval.status == RequestStatus.DRAFT:
+        gates = list(route_for(approval.kind).gates.order_by("position", "pk"))
     else:
-        gates = list(request.steps.order_by("position"))
+        gates = list(approval.steps.order_by("position"))
     preview = []
     for gate in gates:
-        resolution = resolve_gate(gate, request, directory)
+        resolution = resolve_gate(gate, approval, directory)
         preview.append(
             PreviewGate(
                 name=gate.name,

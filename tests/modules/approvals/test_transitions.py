@@ -149,7 +149,7 @@ def test_return_to_the_requester_then_resubmit_with_changes_shown(in_acme):
     assert not request.steps.filter(status=StepStatus.CURRENT).exists()
     # The requester edits the returned request and resubmits.
     request.title = "Laptops (2 quotes)"
-    services.request_save(request=request, user=in_acme.requester)
+    services.request_save(approval=request, user=in_acme.requester)
     services.request_resubmit(request_id=request.pk, user=in_acme.requester)
     request.refresh_from_db()
     assert (request.status, current(request).name) == (RequestStatus.IN_REVIEW, "Manager")
@@ -192,7 +192,7 @@ def test_a_finished_request_cannot_be_edited(in_acme):
     request = submitted(in_acme)
     request.title = "Sneaky edit"
     with pytest.raises(services.Refused, match="can no longer be changed"):
-        services.request_save(request=request, user=in_acme.requester)
+        services.request_save(approval=request, user=in_acme.requester)
 
 
 def test_bulk_approve_reports_each_outcome(in_acme):

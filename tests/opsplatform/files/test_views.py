@@ -159,7 +159,7 @@ S3 = {
 def test_with_s3_storage_it_redirects_to_a_short_lived_signed_download(acme, client_for):
     with tenant_context(acme.tenant):
         attachment = services.attachment_add(
-            request=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
+            approval=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
         )
     # Presigning happens locally (no network): the file need not exist in the bucket.
     with override_settings(STORAGES=S3, PRIVATE_FILES_URL_EXPIRY=60):
