@@ -13,7 +13,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.models import modelform_factory
 from django.utils.translation import gettext as _
@@ -174,7 +173,3 @@ class RequestKindSpec:
 
     def __repr__(self):
         return f"<request kind {self.code}>"
-
-
-def refusal_from(error: ValidationError) -> str:
-    return " ".join(error.messages)
