@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.forms.models import modelform_factory
 from django.utils.translation import gettext as _
@@ -98,7 +99,7 @@ class RequestKindSpec:
     def field_label(self, name: str) -> str:
         try:
             return str(self.subject_model._meta.get_field(name).verbose_name)
-        except Exception:  # noqa: BLE001 - a name from an old snapshot: show it as it is
+        except FieldDoesNotExist:  # a name from an old snapshot: show it as it is
             return name
 
     def before_save(self, subject, *, approval, company_currency: str) -> None:
