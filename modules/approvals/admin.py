@@ -41,6 +41,7 @@ from opsplatform.admin.base import (
     admin,
 )
 from opsplatform.admin.sites import tenant_site
+from opsplatform.files.fields import private_fields
 from opsplatform.permissions import current_membership
 from opsplatform.refusals import show_refusal
 from tenants.models import Membership
@@ -111,6 +112,16 @@ class ApprovalRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
     paginator = InfinitePaginator
 
     # -- list ----------------------------------------------------------------------
+
+    def form_private_fields(self) -> dict:
+        """The kinds' private files on the request form (a payment's invoice), so an
+        upload streams against its own field's limit (opsplatform/files/uploads.py)."""
+        return {
+            field.name: field
+            for spec in all_kinds()
+            for field in private_fields(spec.subject_model)
+            if field.name in spec.fields
+        }
 
     def get_object(self, request, object_id, from_field=None):
         # The record page reads the kind's own row: it comes with the request's query.

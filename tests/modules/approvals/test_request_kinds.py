@@ -16,7 +16,7 @@ from opsplatform.tenancy import tenant_context
 from tests.approvals_kind.models import Errand
 
 from .conftest import decide, gate_of, purchase
-from .test_admin import messages_of, url
+from .test_admin import URLCONF, messages_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +163,16 @@ def test_the_request_export_has_each_kinds_columns_without_a_query_per_row(chain
     with CaptureQueriesContext(connection) as many:
         export()
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_invoice_upload_streams_against_the_invoices_own_limit(chain):
+    from django.test import RequestFactory
+    from django.urls import resolve, reverse
+
+    from modules.approvals.kinds.payment import PaymentDetails
+    from opsplatform.files.uploads import limit_for
+
+    path = reverse("admin:approvals_approvalrequest_add", urlconf=URLCONF)
+    request = RequestFactory().post(path)
+    request.resolver_match = resolve(path, urlconf=URLCONF)
+    assert limit_for(request, "invoice") == PaymentDetails._meta.get_field("invoice").max_size
