@@ -28,7 +28,7 @@ from modules.employees.models import (
     WorkSchedule,
 )
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
-from modules.employees.rules import my_reports
+from modules.employees.selectors import visible_employees
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 from opsplatform.admin.actions import renders_on_get
 
@@ -266,16 +266,8 @@ class EmployeeAdmin(TenantModelAdmin):
     # -- who sees what -------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.has_perm("employees.view_employee") and not self._sees_everyone(request):
-            reports = my_reports(request.user)
-            queryset = queryset.filter(pk__in=reports) if reports is not None else queryset.none()
-        return queryset
-
-    def _sees_everyone(self, request) -> bool:
-        from modules.employees.rules import sees_all_people
-
-        return sees_all_people.test(request.user)
+        # The list, search, autocomplete, export, history and files all start here.
+        return visible_employees(request.user, super().get_queryset(request))
 
     # -- list columns -----------------------------------------------------------
 
