@@ -13,6 +13,12 @@ from simple_history.utils import bulk_update_with_history
 
 from modules.employees.models import Department, Employee
 from modules.employees.selectors import chain_above
+from modules.employees.validation import (
+    check_dates,
+    check_no_reporting_loop,
+    check_not_own_manager,
+    loop_message,
+)
 from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Membership, User
@@ -24,24 +30,21 @@ EMPLOYEE_FIELDS = {
 }
 
 
-def loop_message(names: list[str]) -> str:
-    return _("This would make a reporting loop: %(loop)s.") % {"loop": " → ".join(names)}
-
-
 def check_no_manager_loop(employee: Employee) -> None:
     """Refuse a line manager who already reports (directly or not) to ``employee``."""
-    if employee.manager_id is None:
-        return
-    if employee.pk is not None and employee.manager_id == employee.pk:
-        raise Refused({"manager": _("A person cannot be their own line manager.")})
-    if employee.pk is None:
+    check_not_own_manager(employee.pk, employee.manager_id)
+    if employee.manager_id is None or employee.pk is None:
         return  # nobody can report to someone who does not exist yet
-    above = chain_above(employee.manager_id)
-    if employee.pk in above:
-        loop_ids = above[: above.index(employee.pk) + 1]
-        people = {e.pk: e.full_name for e in Employee.objects.filter(pk__in=loop_ids)}
-        path = [employee.full_name] + [people.get(pk, "?") for pk in loop_ids]
-        raise Refused({"manager": loop_message(path)}, code="manager_loop")
+    above = chain_above(employee.manager_id)  # one query, whatever the depth
+    manager_of = dict(zip(above, above[1:], strict=False))
+    manager_of[employee.pk] = employee.manager_id
+
+    def names(loop: list[int]) -> list[str]:
+        people = {e.pk: e.full_name for e in Employee.objects.filter(pk__in=loop)}
+        people[employee.pk] = employee.full_name  # as edited, not as stored
+        return [people.get(pk, "?") for pk in loop]
+
+    check_no_reporting_loop(employee.pk, manager_of.get, names)
 
 
 def check_no_department_loop(department: Department) -> None:
@@ -99,8 +102,7 @@ def employee_save(*, employee: Employee, reason: str = "") -> Employee:
     """Validate and save an employee edited as a whole (the admin form)."""
     employee.full_clean()
     check_no_manager_loop(employee)
-    if employee.status == Employee.Status.TERMINATED and employee.end_date is None:
-        raise Refused({"end_date": _("A terminated employee needs an end date.")})
+    check_dates(status=employee.status, hire_date=employee.hire_date, end_date=employee.end_date)
     if reason:
         employee._change_reason = reason
     employee.save()
