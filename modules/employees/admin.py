@@ -67,7 +67,7 @@ class DepartmentAdmin(TenantModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
 
         class DepartmentForm(form):
-            def _post_clean(inner):  # noqa: N805
+            def _post_clean(inner):
                 super()._post_clean()
                 try:
                     services.check_no_department_loop(inner.instance)
@@ -270,7 +270,7 @@ class EmployeeAdmin(TenantModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
 
         class EmployeeForm(form):
-            def _post_clean(inner):  # noqa: N805
+            def _post_clean(inner):
                 super()._post_clean()
                 if inner.errors:
                     return

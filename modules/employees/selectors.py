@@ -65,16 +65,6 @@ def reports_of(manager_id: int) -> RawSQL:
     return RawSQL(_team_sql(), [manager_id, tenant.pk, tenant.pk, MAX_DEPTH, manager_id])
 
 
-def report_ids(manager_id: int, *, direct_only: bool = False) -> set[int]:
-    """Everyone reporting to ``manager_id``, directly or (by default) through others."""
-    tenant = require_current_tenant()
-    if direct_only:
-        return set(Employee.objects.filter(manager_id=manager_id).values_list("pk", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(_team_sql(), [manager_id, tenant.pk, tenant.pk, MAX_DEPTH, manager_id])
-        return {row[0] for row in cursor.fetchall()}
-
-
 def manages_anyone(manager_id: int) -> bool:
     return Employee.objects.filter(manager_id=manager_id).exists()
 
@@ -145,10 +135,6 @@ def visible_employees(user, queryset: QuerySet[Employee] | None = None) -> Query
     if not has_reports(user):
         return queryset.none()
     return queryset.filter(pk__in=my_reports(user))
-
-
-def employee_list() -> QuerySet[Employee]:
-    return Employee.objects.select_related("department", "position", "manager", "location")
 
 
 def expiring_documents() -> QuerySet[EmployeeDocument]:

@@ -197,7 +197,7 @@ def _check_column_limits(attribute: str, value, fail) -> None:
     """The model field's own validators (digits of a salary, length...), as a row error."""
     try:
         model_field = Employee._meta.get_field(attribute)
-    except Exception:  # noqa: BLE001 - foreign keys are checked by lookup, by id
+    except Exception:  # foreign keys are checked by lookup, by id
         return
     if model_field.is_relation or value in (None, ""):
         return

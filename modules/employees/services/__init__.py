@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
@@ -220,25 +219,6 @@ def close_login(employee: Employee) -> None:
 
 
 @transaction.atomic
-def employee_link_login(*, employee: Employee, membership: Membership | None) -> Employee:
-    employee = Employee.objects.select_for_update().get(pk=employee.pk)
-    if membership is not None:
-        taken = Employee.objects.filter(membership=membership).exclude(pk=employee.pk).first()
-        if taken is not None:
-            raise Refused(
-                {
-                    "membership": _("That login already belongs to %(name)s.")
-                    % {"name": taken.full_name}
-                }
-            )
-    employee.membership = membership
-    employee._change_reason = _("Login linked") if membership else _("Login unlinked")
-    employee.full_clean()
-    employee.save()
-    return employee
-
-
-@transaction.atomic
 def employee_invite_to_login(*, employee: Employee, by: User, roles=None):
     """Invite the employee to log in at their work email; linked when they accept."""
     from tenants.roles import RoleCode
@@ -290,7 +270,3 @@ def employee_update_own_contact(*, employee: Employee, **changes) -> Employee:
     employee._change_reason = _("Updated by the employee (self-service)")
     employee.save()
     return employee
-
-
-def today() -> date:
-    return timezone.localdate()
