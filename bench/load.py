@@ -375,7 +375,8 @@ def queued() -> int:
 
 def settle(min_seconds: int, max_seconds: int) -> float:
     """Wait until the background work is done (queue empty, no job checking or
-    importing, numbers still for 15 s), or has stopped moving for 60 s (lost)."""
+    importing, numbers still for 15 s), or has stopped moving for 60 s (4 minutes
+    while a job is checking or importing: the import watchdog may yet move it)."""
     started = time.time()
     last, still_since = None, time.time()
     while time.time() - started < max_seconds:
@@ -393,7 +394,11 @@ def settle(min_seconds: int, max_seconds: int) -> float:
         idle = (
             snapshot.endswith("|0") and "checking" not in snapshot and "importing" not in snapshot
         )
-        if time.time() - started >= min_seconds and (still >= 60 or (idle and still >= 15)):
+        # A job still checking or importing may be waiting for the watchdog, which hands
+        # a never-started job to the queue again after 2 minutes: give it 4 to move.
+        jobs_busy = "checking" in snapshot or "importing" in snapshot
+        patience = 240 if jobs_busy else 60
+        if time.time() - started >= min_seconds and (still >= patience or (idle and still >= 15)):
             break
         time.sleep(2)
     return time.time() - started

@@ -78,6 +78,12 @@ def lease_seconds() -> int:
     return int(getattr(settings, "EMPLOYEE_IMPORT_LEASE_SECONDS", 120))
 
 
+def requeue_seconds() -> int:
+    """A job queued this long that no worker has started is handed to the queue again:
+    the task may have been lost with the queue (Redis restarted empty)."""
+    return int(getattr(settings, "EMPLOYEE_IMPORT_REQUEUE_SECONDS", 120))
+
+
 def queue_seconds() -> int:
     """A job queued this long without any worker starting it is taken as lost."""
     return int(getattr(settings, "EMPLOYEE_IMPORT_QUEUE_SECONDS", 15 * 60))
@@ -437,11 +443,31 @@ def _announce(job: ImportJob) -> None:
 # -- the watchdog ------------------------------------------------------------------------
 
 
+def _hand_again(job: ImportJob) -> None:
+    """Queue the job's task once more (through the outbox, so with this transaction).
+
+    Safe however often it happens: the first run to take the lease does the work
+    (``start_run``), and a copy that arrives later finds the job taken or finished.
+    """
+    from modules.employees.tasks import apply_import_job, check_import_job
+    from opsplatform import outbox
+
+    task = check_import_job if job.status == ImportJob.Status.CHECKING else apply_import_job
+    outbox.emit_task(task, job.tenant_id, job.pk, tenant=job.tenant_id)
+    logger.info(
+        "import job %s: queued %s ago and not started; handed to the queue again",
+        job.pk,
+        job.queued_at,
+    )
+
+
 def release_stalled(*, now=None) -> list[int]:
     """Return this company's jobs whose worker died, or that no worker ever started,
     to a state the person can restart from. Runs inside the company's transaction
     (``for_each_active_tenant``). The ids of the jobs it returned.
 
+    A job queued for ``requeue_seconds`` that no worker has started is handed to
+    the queue again each pass (its task may have gone with an emptied Redis).
     A stalled check fails with a sentence and a "Check again" button; a stalled
     import goes back to "ready" (it is all or nothing, so nothing half-written
     exists) with a sentence and its Start button.
@@ -449,6 +475,7 @@ def release_stalled(*, now=None) -> list[int]:
     now = now or timezone.now()
     dead = now - timedelta(seconds=lease_seconds())
     lost = now - timedelta(seconds=queue_seconds())
+    rehand = now - timedelta(seconds=requeue_seconds())
     released = []
     # order_by("pk") is intentional: a fixed lock order cannot deadlock.
     for job in ImportJob.objects.select_for_update().filter(status__in=RUNNING).order_by("pk"):
@@ -456,6 +483,8 @@ def release_stalled(*, now=None) -> list[int]:
         if started and job.heartbeat_at >= dead:
             continue
         if not started and (job.queued_at or job.created_at) >= lost:
+            if (job.queued_at or job.created_at) < rehand:
+                _hand_again(job)
             continue
         was = job.status
         if was == ImportJob.Status.CHECKING:
