@@ -111,7 +111,9 @@ def test_a_queued_import_within_the_queue_limit_is_left_alone(ready_job):
     assert ready_job.status == ImportJob.Status.IMPORTING
 
 
-def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(ready_job, django_capture_on_commit_callbacks):
+def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(
+    ready_job, django_capture_on_commit_callbacks
+):
     # Redis restarted empty with the task in it: nothing will ever run the job,
     # until the watchdog queues it again (the test queue runs it at once).
     stall(ready_job, ImportJob.Status.IMPORTING, started=False, queued_age=timedelta(minutes=3))
@@ -124,7 +126,9 @@ def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(ready_
     assert Employee.objects.count() == 2
 
 
-def test_a_queued_check_whose_task_was_lost_is_handed_to_the_queue_again(ready_job, django_capture_on_commit_callbacks):
+def test_a_queued_check_whose_task_was_lost_is_handed_to_the_queue_again(
+    ready_job, django_capture_on_commit_callbacks
+):
     ImportJob.objects.filter(pk=ready_job.pk).update(report={})
     stall(ready_job, ImportJob.Status.CHECKING, started=False, queued_age=timedelta(minutes=3))
 
