@@ -135,7 +135,7 @@ def visible_requests(user) -> QuerySet[ApprovalRequest]:
 
     Owners, the CEO, finance and revenue assurance see every request.
     """
-    from modules.employees.rules import has_reports, my_reports
+    from modules.employees.selectors import has_reports, my_reports
 
     queryset = ApprovalRequest.objects.all()
     roles = current_roles(user)
@@ -145,7 +145,7 @@ def visible_requests(user) -> QuerySet[ApprovalRequest]:
         Q(decided_by_id=user.pk) | (decider_q(user) & ~Q(status=StepStatus.PENDING))
     )
     condition = Q(requester_id=user.pk) | Exists(involved)
-    if has_reports.test(user):  # a subquery: a big team is not a list of ids
+    if has_reports(user):  # a subquery: a big team is not a list of ids
         condition |= Q(employee_id__in=my_reports(user))
     return queryset.filter(condition)
 
