@@ -30,3 +30,7 @@ TEST_OWNER_DATABASE = DATABASES.pop("owner", None)  # noqa: F405
 # 2 s there is load, not a fault. Tests of the timeouts set their own.
 HEALTHZ_CHECK_TIMEOUT_SECONDS = 10.0
 CHANNEL_LAYER_TIMEOUT_SECONDS = 10.0
+
+# A throwaway module that registers a request kind of its own (tests/approvals_kind):
+# the approvals engine routes it end to end (tests/modules/approvals/test_request_kinds.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.approvals_kind"]  # noqa: F405

@@ -105,7 +105,7 @@ def test_submit_from_the_page_then_the_manager_approves_from_the_page(chain, cli
     page = manager.get(url("approvals_approvalrequest_change", request.pk))
     assert page.status_code == 200
     assert 'data-testid="decision-form"' in page.content.decode()
-    step = page.context["current_step"]
+    step = page.context["current_gate"]
     response = manager.post(
         url("approvals_request_decide", request.pk),
         {"decision": "approve", "step": step.pk},

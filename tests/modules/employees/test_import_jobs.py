@@ -12,7 +12,8 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from modules.employees import importing, jobs
+from modules.employees import jobs
+from modules.employees.importing import lookups, plan
 from modules.employees.models import Employee, ImportJob
 from modules.employees.tasks import apply_import_job, check_import_job, release_stalled_import_jobs
 from opsplatform.tenancy import tenant_context
@@ -110,7 +111,9 @@ def test_a_queued_import_within_the_queue_limit_is_left_alone(ready_job):
     assert ready_job.status == ImportJob.Status.IMPORTING
 
 
-def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(ready_job, django_capture_on_commit_callbacks):
+def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(
+    ready_job, django_capture_on_commit_callbacks
+):
     # Redis restarted empty with the task in it: nothing will ever run the job,
     # until the watchdog queues it again (the test queue runs it at once).
     stall(ready_job, ImportJob.Status.IMPORTING, started=False, queued_age=timedelta(minutes=3))
@@ -123,7 +126,9 @@ def test_a_queued_import_whose_task_was_lost_is_handed_to_the_queue_again(ready_
     assert Employee.objects.count() == 2
 
 
-def test_a_queued_check_whose_task_was_lost_is_handed_to_the_queue_again(ready_job, django_capture_on_commit_callbacks):
+def test_a_queued_check_whose_task_was_lost_is_handed_to_the_queue_again(
+    ready_job, django_capture_on_commit_callbacks
+):
     ImportJob.objects.filter(pk=ready_job.pk).update(report={})
     stall(ready_job, ImportJob.Status.CHECKING, started=False, queued_age=timedelta(minutes=3))
 
@@ -228,7 +233,7 @@ def test_a_check_never_stays_checking_after_an_unexpected_error(
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(importing, "_check_against_file", explode)
+    monkeypatch.setattr(plan, "check_against_file", explode)
     job_id = job_id_of(upload(hr_client, GOOD_FILE))
 
     with tenant_context(tenant_a):
@@ -264,7 +269,7 @@ def test_a_transient_failure_of_a_check_is_retried_with_growing_delays(
         failures.append(1)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(importing._Lookups, "load", classmethod(lambda cls: database_away()))
+    monkeypatch.setattr(lookups.Lookups, "load", classmethod(lambda cls: database_away()))
     with django_capture_on_commit_callbacks(execute=True):
         job_id = job_id_of(upload(hr_client, GOOD_FILE))
 
