@@ -14,6 +14,7 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
+from opsplatform.counts import cached_count, register_count
 from opsplatform.permissions import current_roles, per_user_cache
 from tenants.models import Membership, RoleGrant, User
 
@@ -120,9 +121,25 @@ def inbox(user) -> QuerySet[RequestStep]:
     )
 
 
+INBOX_COUNT = register_count(
+    "approvals.inbox",
+    lambda user: inbox(user).count(),
+    # Who decides a gate: its state and approver, deputies, roles and who is a member.
+    # (Connected when this module is imported: by the admin's autodiscovery and by
+    # the services, so in web and worker processes alike.)
+    changes_with=[
+        "approvals.RequestStep",
+        "approvals.Delegation",
+        "tenants.RoleGrant",
+        "tenants.Membership",
+    ],
+)
+
+
 def inbox_count(user) -> int:
-    """How many gates await ``user`` (counted once per request: sidebar badge and inbox share it)."""
-    return per_user_cache(user, "approvals.inbox_count", lambda: inbox(user).count())
+    """How many gates await ``user``: once per request (the sidebar badge, the dashboard
+    and the inbox share it), from the cache until a gate, deputy or role changes."""
+    return cached_count(INBOX_COUNT.name, user)
 
 
 def current_gate(approval: ApprovalRequest) -> RequestStep | None:
