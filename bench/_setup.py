@@ -35,7 +35,15 @@ def ensure_database() -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+_done = False
+
+
 def setup() -> None:
+    """Once per process: a script may import another's helpers, which sets up too."""
+    global _done
+    if _done:
+        return
+    _done = True
     ensure_database()
     import django
 

@@ -40,12 +40,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from modules.approvals import services  # noqa: E402
+from modules.approvals.kinds.purchase import PurchaseDetails, PurchaseLine  # noqa: E402
 from modules.approvals.models import (  # noqa: E402
     ApprovalRequest,
     ApproverType,
     GateAction,
     GateLog,
-    PurchaseLine,
     RequestStatus,
     RequestStep,
     Route,
@@ -96,7 +96,6 @@ def populate(tenant, requesters: list[User], n: int) -> None:
                 number=index + 1,
                 kind="purchase",
                 title=f"Bench request {index}",
-                vendor="Vendor",
                 requester=requesters[index % len(requesters)],
                 amount=Decimal(100 + index % 900),
                 currency=tenant.currency,
@@ -107,6 +106,11 @@ def populate(tenant, requesters: list[User], n: int) -> None:
             for index in range(n)
         ]
         requests = create_with_history(requests, ApprovalRequest, reason="bench")
+        create_with_history(
+            [PurchaseDetails(tenant=tenant, approval=r, vendor="Vendor") for r in requests],
+            PurchaseDetails,
+            reason="bench",
+        )
         create_with_history(
             [
                 PurchaseLine(
@@ -178,7 +182,7 @@ def work(tenant_id: int, approver_id: int, results, seed: int) -> None:
                         request_id=request_id, user=approver, decision="approve", step_id=step_id
                     )
                 decided += 1
-            except services.RequestRefused:
+            except services.Refused:
                 refused += 1
     connections.close_all()
     results.put((decided, refused))

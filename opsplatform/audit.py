@@ -140,6 +140,9 @@ class AuditedHistoricalRecords(HistoricalRecords):
 
         base = TenantHistoricalModel if issubclass(model, TenantModel) else PlatformHistoricalModel
         extra = tuple(b for b in self.bases if b not in (HistoricalChanges, models.Model))
+        # A model may keep columns in its history that it no longer has (abstract
+        # bases): dropping them would rewrite chained audit rows (docs/audit.md).
+        extra = (*extra, *getattr(model, "history_extra_bases", ()))
         shared = self.bases
         self.bases = (HistoricalChanges, *extra, base)
         try:

@@ -7,40 +7,43 @@ through ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.admin.utils import display_for_field
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from modules.approvals import services, views
-from modules.approvals.forms import ApprovalRequestForm, PurchaseLineFormSet
-from modules.approvals.kinds import KIND_FIELDS
+from modules.approvals.exports import request_resource
+from modules.approvals.forms import ApprovalRequestForm, form_for_kind
+from modules.approvals.kinds import all_kinds, get_kind, subject_accessors
 from modules.approvals.models import (
     ApprovalRequest,
     Delegation,
-    PurchaseLine,
-    RequestKind,
     RequestStatus,
     RequestStep,
     Route,
     RouteGate,
     StepStatus,
 )
-from modules.approvals.selectors import visible_requests
+from modules.approvals.selectors import stuck_steps, visible_requests
 from opsplatform.admin.autocomplete import open_choice_search
 from opsplatform.admin.base import (
     TenantModelAdmin,
     TenantStackedInline,
-    TenantTabularInline,
     admin,
 )
 from opsplatform.admin.sites import tenant_site
+from opsplatform.files.fields import private_fields
 from opsplatform.permissions import current_membership
+from opsplatform.refusals import show_refusal
 from tenants.models import Membership
 
 STATUS_COLOURS = {
@@ -62,8 +65,7 @@ class StuckFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            late = RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lt=timezone.now())
-            return queryset.filter(pk__in=late.values("request_id"))
+            return queryset.filter(pk__in=stuck_steps().values("request_id"))
         return queryset
 
 
@@ -80,30 +82,10 @@ class MineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PurchaseLineInline(TenantTabularInline):
-    model = PurchaseLine
-    formset = PurchaseLineFormSet
-    fields = ["description", "quantity", "unit_price", "line_total"]
-    readonly_fields = ["line_total"]
-    extra = 1
-
-    @display(description=_("total"))
-    def line_total(self, obj):
-        return f"{obj.total:,.2f}" if obj.pk else "—"
-
-    # Lines change with the request: only while its requester may edit it.
-    def has_add_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-
 @admin.register(ApprovalRequest, site=tenant_site)
-class ApprovalRequestAdmin(TenantModelAdmin):
+class ApprovalRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
+    # Permissions: rules decide per request (rules.py), asked with the object.
+
     list_display = [
         "reference_link",
         "title",
@@ -121,17 +103,52 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         MineFilter,
         StuckFilter,
     ]
-    search_fields = ["title", "vendor", "payee", "provider", "service"]
     list_select_related = ["requester"]
     change_form_template = "approvals/request_change_form.html"
     add_form_template = "approvals/request_change_form.html"
     actions = None
-    inlines = [PurchaseLineInline]
     form = ApprovalRequestForm
     # Requests pile up over the years: no COUNT(*) over the table per page.
     paginator = InfinitePaginator
 
     # -- list ----------------------------------------------------------------------
+
+    def form_private_fields(self) -> dict:
+        """The kinds' private files on the request form (a payment's invoice), so an
+        upload streams against its own field's limit (opsplatform/files/uploads.py)."""
+        return {
+            field.name: field
+            for spec in all_kinds()
+            for field in private_fields(spec.subject_model)
+            if field.name in spec.fields
+        }
+
+    def get_object(self, request, object_id, from_field=None):
+        # The record page reads the kind's own row: it comes with the request's query.
+        queryset = self.get_queryset(request).select_related(*subject_accessors())
+        field = (
+            ApprovalRequest._meta.pk
+            if from_field is None
+            else ApprovalRequest._meta.get_field(from_field)
+        )
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (ApprovalRequest.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def get_resource_classes(self, request):
+        return [request_resource()]
+
+    def get_export_queryset(self, request):
+        # Each kind's own row rides along (one join per kind, no query per row).
+        return super().get_export_queryset(request).select_related(*subject_accessors())
+
+    def get_search_fields(self, request):
+        # Each kind names the fields of its own the list searches (payee, vendor …).
+        return [
+            "title",
+            *(f"{spec.accessor}__{name}" for spec in all_kinds() for name in spec.search_fields),
+        ]
 
     def get_queryset(self, request):
         current = RequestStep.objects.filter(request_id=OuterRef("pk"), status=StepStatus.CURRENT)
@@ -160,7 +177,7 @@ class ApprovalRequestAdmin(TenantModelAdmin):
 
     @display(description=_("requester"), ordering="requester__full_name")
     def requester_name(self, obj):
-        return obj.requester.full_name or obj.requester.email
+        return obj.requester.get_full_name()
 
     @display(description=_("status"), label={str(k): v for k, v in STATUS_COLOURS.items()})
     def status_badge(self, obj):
@@ -178,23 +195,40 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         if obj is not None:
             return obj.kind
         kind = request.GET.get("kind", "")
-        return kind if kind in RequestKind.values else ""
+        return kind if get_kind(kind) is not None else ""
 
     def get_fieldsets(self, request, obj=None):
-        kind = self._kind(request, obj)
-        fields = list(KIND_FIELDS.get(kind, []))
+        spec = get_kind(self._kind(request, obj))
         return [
             (None, {"fields": ["title", "description"]}),
-            (_("Details"), {"fields": fields}),
+            (_("Details"), {"fields": list(spec.fields) if spec else []}),
         ]
 
     def get_inlines(self, request, obj):
-        return [PurchaseLineInline] if self._kind(request, obj) == RequestKind.PURCHASE else []
+        spec = get_kind(self._kind(request, obj))
+        return spec.admin_inlines() if spec else []
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_kind = self._kind(request, obj)  # a new request's kind comes from ?kind=
-        return form
+        # A new request's kind comes from ?kind=; its fields come with it.
+        kwargs["form"] = form_for_kind(self._kind(request, obj))
+        return super().get_form(request, obj, **kwargs)
+
+    def __getattr__(self, name):
+        # A view-only page shows the kind's fields read-only; the admin looks them
+        # up here, since they are the subject's, not the request's.
+        spec = _kind_of_field(name)
+        if spec is None:
+            raise AttributeError(name)
+        field = spec.subject_model._meta.get_field(name)
+
+        @display(description=field.verbose_name)
+        def subject_value(obj):
+            subject = obj.subject if obj is not None else None
+            if subject is None or subject.pk is None:
+                return "—"
+            return display_for_field(getattr(subject, name), field, "—")
+
+        return subject_value
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self._kind(request, None):
@@ -205,17 +239,18 @@ class ApprovalRequestAdmin(TenantModelAdmin):
         if not change:
             obj.kind = self._kind(request, None)
         # Lines are saved after this; the amount is refreshed in save_related.
-        services.request_save(request=obj, user=request.user)
+        services.request_save(approval=obj, user=request.user, subject=form.subject)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.request_save(request=form.instance, user=request.user)
+        services.request_save(approval=form.instance, user=request.user)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except services.RequestRefused as refusal:
-            messages.error(request, str(refusal))
+        except services.Refused as refusal:
+            # A refusal from the service (not a form error): said on the page it redirects to.
+            show_refusal(request, refusal)
             return HttpResponseRedirect(request.path)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -241,20 +276,6 @@ class ApprovalRequestAdmin(TenantModelAdmin):
             return views.submit_after_save(request, obj)
         return super().response_change(request, obj)
 
-    # -- permissions (rules decide; the object gives the answer per request) --------
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.view_approvalrequest", obj)
-
-    def has_add_permission(self, request):
-        return request.user.has_perm("approvals.add_approvalrequest")
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_approvalrequest", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.delete_approvalrequest", obj)
-
     def get_urls(self):
         wrap = self.admin_site.admin_view
         return [
@@ -269,6 +290,13 @@ class ApprovalRequestAdmin(TenantModelAdmin):
             path("<int:pk>/attach/", wrap(views.add_attachment), name="approvals_request_attach"),
             *super().get_urls(),
         ]
+
+
+def _kind_of_field(name: str):
+    for spec in all_kinds():
+        if name in spec.fields:
+            return spec
+    return None
 
 
 class RouteGateInline(TenantStackedInline):
@@ -333,7 +361,7 @@ open_choice_search(
 
 
 @admin.register(Delegation, site=tenant_site)
-class DelegationAdmin(TenantModelAdmin):
+class DelegationAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
     list_display = ["principal", "deputy", "starts_on", "ends_on", "is_running", "note"]
     list_select_related = ["principal__user", "deputy__user"]
     # Searched, not listed (a select of every member is 100,000 options in a big
@@ -380,15 +408,12 @@ class DelegationAdmin(TenantModelAdmin):
 
         return DelegationForm
 
+    def save_model(self, request, obj, form, change):
+        services.delegation_save(delegation=obj, user=request.user)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("principal", "deputy"):
             kwargs["queryset"] = Membership.objects.filter(
                 status=Membership.Status.ACTIVE
             ).select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.change_delegation", obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.has_perm("approvals.delete_delegation", obj)

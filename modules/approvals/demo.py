@@ -22,7 +22,7 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
-from modules.approvals.selectors import current_step
+from modules.approvals.selectors import current_gate
 from modules.employees.models import Employee
 from tenants.models import Membership, RoleGrant, User
 from tenants.roles import RoleCode
@@ -91,7 +91,7 @@ def _purchase(requester, title, vendor, lines):
 
 def _decide(request, person, decision, comment=""):
     # A decision names the gate it was made on (as the page's form does).
-    step = current_step(request)
+    step = current_gate(request)
     services.request_decide(
         request_id=request.pk,
         user=person,

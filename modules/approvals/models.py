@@ -1,8 +1,9 @@
 """Requests for money and resources, the routes they travel and what happened on the way.
 
 - ``Route`` / ``RouteGate``: the tenant-editable chain per request kind (data).
-- ``ApprovalRequest``: one request of any of the five kinds; kind-specific
-  columns are nullable and the form shows only the kind's own fields.
+- ``ApprovalRequest``: one request of any registered kind: what every kind
+  shares. Each kind's own fields live on its subject model
+  (``modules/approvals/kinds/``), one-to-one with the request.
 - ``RequestStep``: the route copied onto the request when it is submitted, so
   editing a route never changes a request already in flight.
 - ``GateLog``: the append-only record of every decision (who, on whose behalf,
@@ -21,8 +22,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modules.approvals.history import RequestColumnsBeforeKinds
+from modules.approvals.kinds.registry import get_kind, kind_choices
 from opsplatform.audit import AuditChained
-from opsplatform.files import CSV, DOCUMENTS, IMAGES, MB, PDF, PrivateFileField
+from opsplatform.files import CSV, DOCUMENTS, MB, PrivateFileField
 from opsplatform.tenancy.models import TenantModel
 from tenants.models import CURRENCIES
 from tenants.roles import RoleCode
@@ -38,20 +41,15 @@ def attachment_path(instance, filename: str) -> str:
 
 
 class RequestKind(models.TextChoices):
+    """The codes of the kinds that ship with the engine, each defined (subject model,
+    amount, route, hooks) in ``modules/approvals/kinds/<code>.py``. A module's own
+    kind has a code of its own; the ``kind`` columns accept every registered code."""
+
     PAYMENT = "payment", _("Payment")
     VAS = "vas", _("Value-added service")
     ASSET = "asset", _("Asset")
     PURCHASE = "purchase", _("Purchase")
     SUBSCRIPTION = "subscription", _("Subscription")
-
-
-KIND_PREFIX = {
-    RequestKind.PAYMENT: "PAY",
-    RequestKind.VAS: "VAS",
-    RequestKind.ASSET: "AST",
-    RequestKind.PURCHASE: "PUR",
-    RequestKind.SUBSCRIPTION: "SUB",
-}
 
 
 class ApproverType(models.TextChoices):
@@ -78,7 +76,7 @@ GATE_ROLES = [
 class Route(TenantModel):
     """The chain of gates a kind of request travels, as the company edits it."""
 
-    kind = models.CharField(_("request kind"), max_length=16, choices=RequestKind.choices)
+    kind = models.CharField(_("request kind"), max_length=16, choices=kind_choices)
     name = models.CharField(_("name"), max_length=120)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -220,14 +218,16 @@ class RequestStatus(models.TextChoices):
 OPEN_STATUSES = (RequestStatus.DRAFT, RequestStatus.IN_REVIEW, RequestStatus.RETURNED)
 
 
-class BillingPeriod(models.TextChoices):
-    MONTHLY = "monthly", _("Monthly")
-    ANNUAL = "annual", _("Annual")
-
-
 class ApprovalRequest(TenantModel):
+    """One request of any kind: what every kind shares. The kind's own fields are
+    on its subject (``subject``; modules.approvals.kinds)."""
+
+    # Its history table keeps the columns every kind had here before 0004.
+    history_extra_bases = (RequestColumnsBeforeKinds,)
+
     number = models.PositiveIntegerField(_("number"), editable=False)
-    kind = models.CharField(_("kind"), max_length=16, choices=RequestKind.choices)
+    # A registered kind's code (modules.approvals.kinds); its own fields are on its subject.
+    kind = models.CharField(_("kind"), max_length=16, choices=kind_choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("justification"), blank=True)
     status = models.CharField(
@@ -264,72 +264,9 @@ class ApprovalRequest(TenantModel):
     )
     # What routing compares with thresholds: the request's value in the company currency.
     amount = models.DecimalField(_("amount"), **MONEY, default=Decimal("0"), editable=False)
+    # The currency ``amount`` is in: the company's, set on every save (services);
+    # a payment's own currency is on its details.
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True)
-
-    # payment
-    payee = models.CharField(_("payee"), max_length=200, blank=True)
-    payment_amount = models.DecimalField(
-        _("payment amount"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    company_amount = models.DecimalField(
-        _("amount in company currency"),
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("Needed when the payment is in another currency: approval limits use it."),
-    )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
-    invoice = PrivateFileField(
-        _("invoice"),
-        area="approvals/invoices",
-        types=(PDF, *IMAGES),
-        max_size=MAX_FILE_BYTES,
-        name_field="invoice_name",
-        blank=True,
-    )
-    invoice_name = models.CharField(
-        _("invoice file name"), max_length=255, blank=True, editable=False
-    )
-    # value-added service
-    service = models.CharField(_("service"), max_length=200, blank=True)
-    provider = models.CharField(_("provider"), max_length=200, blank=True)
-    monthly_cost = models.DecimalField(
-        _("monthly cost"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    term_months = models.PositiveSmallIntegerField(
-        _("term (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    # asset
-    asset_category = models.CharField(_("asset category"), max_length=120, blank=True)
-    specification = models.TextField(_("specification"), blank=True)
-    quantity = models.PositiveIntegerField(
-        _("quantity"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    estimated_cost = models.DecimalField(
-        _("estimated cost"),
-        **MONEY,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-        help_text=_("For the whole quantity."),
-    )
-    reason = models.TextField(_("reason"), blank=True)
-    # purchase and subscription
-    vendor = models.CharField(_("vendor"), max_length=200, blank=True)
-    # subscription
-    plan = models.CharField(_("plan"), max_length=120, blank=True)
-    seats = models.PositiveIntegerField(
-        _("seats"), null=True, blank=True, validators=[MinValueValidator(1)]
-    )
-    billing_period = models.CharField(
-        _("billing period"), max_length=16, choices=BillingPeriod.choices, blank=True
-    )
-    cost = models.DecimalField(
-        _("cost per period"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
-    renewal_date = models.DateField(_("renewal date"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
@@ -353,38 +290,23 @@ class ApprovalRequest(TenantModel):
 
     @property
     def reference(self) -> str:
-        return f"{KIND_PREFIX.get(self.kind, 'REQ')}-{self.number:05d}" if self.number else "—"
+        spec = get_kind(self.kind)
+        prefix = spec.prefix if spec is not None else "REQ"
+        return f"{prefix}-{self.number:05d}" if self.number else "—"
+
+    @property
+    def kind_spec(self):
+        return get_kind(self.kind)
+
+    @property
+    def subject(self):
+        """The kind's own row (payee, vendor, lines …), or a new one for a new request."""
+        spec = get_kind(self.kind)
+        return spec.subject_of(self) if spec is not None else None
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
-
-
-class PurchaseLine(TenantModel):
-    request = models.ForeignKey(
-        ApprovalRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("request")
-    )
-    description = models.CharField(_("item"), max_length=200)
-    quantity = models.DecimalField(
-        _("quantity"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
-    unit_price = models.DecimalField(_("unit price"), **MONEY, validators=[MinValueValidator(0)])
-
-    class Meta:
-        verbose_name = _("line item")
-        verbose_name_plural = _("line items")
-        ordering = ["pk"]
-        indexes = [models.Index(fields=["tenant", "request"], name="purchaseline_request")]
-
-    def __str__(self):
-        return self.description
-
-    @property
-    def total(self) -> Decimal:
-        return (self.quantity or 0) * (self.unit_price or 0)
 
 
 class StepStatus(models.TextChoices):
@@ -636,3 +558,7 @@ class Delegation(TenantModel):
 
     def __str__(self):
         return f"{self.principal} → {self.deputy}"
+
+
+# The kinds that ship with the engine: their subject models load with these.
+from modules.approvals.kinds import asset, payment, purchase, subscription, vas  # noqa: E402, F401

@@ -118,9 +118,9 @@ def send(code: str, *, request, recipients, actor=None, step=None, **extra) -> N
         "reference": request.reference,
         "title": request.title,
         "amount": f"{request.amount:,.2f} {request.currency}".strip(),
-        "requester": request.requester.full_name or request.requester.email,
+        "requester": request.requester.get_full_name(),
         "gate": step.name if step is not None else "",
-        "actor": (actor.full_name or actor.email) if actor is not None else "",
+        "actor": actor.get_full_name() if actor is not None else "",
         "comment": "",
         "principal": "",
     }
@@ -193,5 +193,5 @@ def announce_now(*, code, request, step, actor, to_deciders: bool, extra: dict) 
                 request=request,
                 recipients=[deputy.user],
                 step=step,
-                principal=decider.full_name or decider.email,
+                principal=decider.get_full_name(),
             )

@@ -14,8 +14,9 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
+from opsplatform.counts import cached_count, register_count
 from opsplatform.permissions import current_roles, per_user_cache
-from tenants.models import Membership, RoleGrant
+from tenants.models import Membership, RoleGrant, User
 
 
 def principals_of(user) -> dict[int, set[str]]:
@@ -120,13 +121,30 @@ def inbox(user) -> QuerySet[RequestStep]:
     )
 
 
+INBOX_COUNT = register_count(
+    "approvals.inbox",
+    lambda user: inbox(user).count(),
+    # Who decides a gate: its state and approver, deputies, roles and who is a member.
+    # (Connected when this module is imported: by the admin's autodiscovery and by
+    # the services, so in web and worker processes alike.)
+    changes_with=[
+        "approvals.RequestStep",
+        "approvals.Delegation",
+        "tenants.RoleGrant",
+        "tenants.Membership",
+    ],
+)
+
+
 def inbox_count(user) -> int:
-    """How many gates await ``user`` (counted once per request: sidebar badge and inbox share it)."""
-    return per_user_cache(user, "approvals.inbox_count", lambda: inbox(user).count())
+    """How many gates await ``user``: once per request (the sidebar badge, the dashboard
+    and the inbox share it), from the cache until a gate, deputy or role changes."""
+    return cached_count(INBOX_COUNT.name, user)
 
 
-def current_step(request: ApprovalRequest) -> RequestStep | None:
-    return request.steps.filter(status=StepStatus.CURRENT).first()
+def current_gate(approval: ApprovalRequest) -> RequestStep | None:
+    """The gate the request stands at (a ``RequestStep`` whose status is *current*)."""
+    return approval.steps.filter(status=StepStatus.CURRENT).first()
 
 
 def visible_requests(user) -> QuerySet[ApprovalRequest]:
@@ -134,7 +152,7 @@ def visible_requests(user) -> QuerySet[ApprovalRequest]:
 
     Owners, the CEO, finance and revenue assurance see every request.
     """
-    from modules.employees.rules import has_reports, my_reports
+    from modules.employees.selectors import has_reports, my_reports
 
     queryset = ApprovalRequest.objects.all()
     roles = current_roles(user)
@@ -144,7 +162,7 @@ def visible_requests(user) -> QuerySet[ApprovalRequest]:
         Q(decided_by_id=user.pk) | (decider_q(user) & ~Q(status=StepStatus.PENDING))
     )
     condition = Q(requester_id=user.pk) | Exists(involved)
-    if has_reports.test(user):  # a subquery: a big team is not a list of ids
+    if has_reports(user):  # a subquery: a big team is not a list of ids
         condition |= Q(employee_id__in=my_reports(user))
     return queryset.filter(condition)
 
@@ -174,7 +192,7 @@ def changes_since_last_decision(request: ApprovalRequest, user) -> list[tuple[st
         return []
     now = snapshot(request)
     return [
-        (field_label(name), last.snapshot.get(name, ""), value)
+        (field_label(name, request.kind), last.snapshot.get(name, ""), value)
         for name, value in now.items()
         if last.snapshot.get(name, "") != value
     ]
@@ -182,3 +200,34 @@ def changes_since_last_decision(request: ApprovalRequest, user) -> list[tuple[st
 
 def steps_for_tracker(request: ApprovalRequest) -> list[RequestStep]:
     return list(request.steps.select_related("approver", "decided_by").order_by("position"))
+
+
+def inbox_rows(user, steps: list[RequestStep], *, now) -> list[dict]:
+    """One inbox page's rows: the gate, its request, how long it waited, whether it
+    is late, whose deputy I am for it, and where "Return" may send it.
+
+    Two queries for the page, whatever its size: the gates each request already
+    passed, and the names of the people I stand in for.
+    """
+    passed: dict[int, list[RequestStep]] = {}
+    for earlier in RequestStep.objects.filter(
+        request_id__in=[step.request_id for step in steps], status=StepStatus.APPROVED
+    ).order_by("position"):
+        passed.setdefault(earlier.request_id, []).append(earlier)
+    behalf = {step.pk: on_behalf_of(user, step) for step in steps}
+    principals = User.objects.in_bulk([pk for pk in behalf.values() if pk])
+    return [
+        {
+            "step": step,
+            "request": step.request,
+            "waiting": now - step.entered_at if step.entered_at else None,
+            "late": bool(step.due_at and step.due_at < now),
+            "for_principal": principals.get(behalf[step.pk]),
+            "return_targets": [
+                earlier
+                for earlier in passed.get(step.request_id, [])
+                if earlier.position < step.position
+            ],
+        }
+        for step in steps
+    ]

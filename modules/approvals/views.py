@@ -8,38 +8,38 @@ or unknown id is a 404 for everyone) and leaves the rules to ``services``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
 from django.views.decorators.http import require_POST
 
 from modules.approvals import services
-from modules.approvals.kinds import KIND_HELP, KIND_ICONS
+from modules.approvals.kinds import all_kinds, field_label, kind_label
 from modules.approvals.models import (
     ApprovalRequest,
-    RequestKind,
     RequestStatus,
-    RequestStep,
     StepStatus,
 )
 from modules.approvals.selectors import (
     can_decide,
     changes_since_last_decision,
-    current_step,
+    current_gate,
     inbox,
     inbox_count,
+    inbox_rows,
     on_behalf_of,
     request_log,
     steps_for_tracker,
     visible_requests,
 )
+from modules.approvals.workflow import RequestFlow
+from opsplatform.admin.pages import AdminPage
 from opsplatform.files import accepts_uploads
+from opsplatform.redirects import safe_next
+from opsplatform.refusals import show_refusal
 from tenants.models import User
 
 INBOX_PAGE_SIZE = 50
@@ -53,46 +53,23 @@ def _request_or_404(request, pk) -> ApprovalRequest:
 
 
 def _back(request, obj) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(target)
-    return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
-
-
-def _render(request, model_admin, template, **context):
-    return TemplateResponse(
-        request,
-        template,
-        {**model_admin.admin_site.each_context(request), "opts": ApprovalRequest._meta, **context},
-    )
+    """To the page the form came from (``next``, on this host only), else the request's."""
+    fallback = reverse("admin:approvals_approvalrequest_change", args=[obj.pk])
+    return HttpResponseRedirect(safe_next(request, request.POST.get("next"), fallback))
 
 
 def kind_chooser(request, model_admin):
-    if not request.user.has_perm("approvals.add_approvalrequest"):
-        raise PermissionDenied
-    add_url = reverse("admin:approvals_approvalrequest_add")
-    kinds = [
-        {
-            "label": label,
-            "help": KIND_HELP[value],
-            "icon": KIND_ICONS[value],
-            "url": f"{add_url}?kind={value}",
-        }
-        for value, label in RequestKind.choices
-    ]
-    return _render(
-        request, model_admin, "approvals/kind_chooser.html", title=_("New request"), kinds=kinds
-    )
+    return KindChooserView.as_view(model_admin=model_admin)(request)
 
 
 def request_page_context(request, obj, *, kind: str) -> dict:
     """What the request page shows around the form: tracker, decision, preview, log."""
-    context = {"request_kind": kind, "request_kind_label": RequestKind(kind).label if kind else ""}
+    context = {"request_kind": kind, "request_kind_label": kind_label(kind) if kind else ""}
     if obj is None or obj.pk is None:
         return context
     user = request.user
-    step = current_step(obj)
-    is_requester = obj.requester_id == user.pk
+    step = current_gate(obj)
+    flow = RequestFlow(obj)
     decidable = can_decide(user, step, obj)
     context.update(
         {
@@ -101,10 +78,10 @@ def request_page_context(request, obj, *, kind: str) -> dict:
             "gate_log": list(request_log(obj)),
             "comments": list(obj.comments.select_related("author")),
             "attachments": list(obj.attachments.select_related("uploaded_by")),
-            "current_step": step,
-            "can_submit": is_requester and obj.status == RequestStatus.DRAFT,
-            "can_resubmit": is_requester and obj.status == RequestStatus.RETURNED,
-            "can_cancel": is_requester and obj.is_open,
+            "current_gate": step,
+            "can_submit": _may(flow.submit, user),
+            "can_resubmit": _may(flow.resubmit, user),
+            "can_cancel": _may(flow.cancel, user),
             "can_decide": decidable,
             "deciding_for": on_behalf_of(user, step) if decidable else None,
         }
@@ -123,6 +100,11 @@ def request_page_context(request, obj, *, kind: str) -> dict:
     return context
 
 
+def _may(move, user) -> bool:
+    """The status allows the move and this person may make it (workflow.py)."""
+    return move.can_proceed() and move.has_perm(user)
+
+
 def submit_after_save(request, obj):
     """Submit a draft, or resubmit a returned request, right after its form was saved."""
     returned = obj.status == RequestStatus.RETURNED
@@ -130,23 +112,20 @@ def submit_after_save(request, obj):
     done = _("%(reference)s resubmitted.") if returned else _("%(reference)s submitted.")
     try:
         service(request_id=obj.pk, user=request.user)
-    except (services.RequestRefused, ValidationError) as refusal:
-        messages.error(request, _message(refusal))
+    except (services.Refused, ValidationError) as refusal:
+        messages.error(request, _message(refusal, obj))
     else:
         messages.success(request, done % {"reference": obj.reference})
     return HttpResponseRedirect(reverse("admin:approvals_approvalrequest_change", args=[obj.pk]))
 
 
-def _message(error) -> str:
+def _message(error, obj) -> str:
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
-            from modules.approvals.kinds import field_label
-
             return _("Not submitted: %(problems)s") % {
                 "problems": "; ".join(
-                    f"{field_label(name) if name != '__all__' else ''}: {' '.join(msgs)}".strip(
-                        ": "
-                    )
+                    f"{field_label(name, obj.kind) if name != '__all__' else ''}: "
+                    f"{' '.join(msgs)}".strip(": ")
                     for name, msgs in error.message_dict.items()
                 )
             }
@@ -165,8 +144,8 @@ def _requester_move(request, pk, service, done: str):
     obj = _request_or_404(request, pk)
     try:
         service(request_id=obj.pk, user=request.user, comment=request.POST.get("comment", ""))
-    except (services.RequestRefused, ValidationError) as refusal:
-        messages.error(request, _message(refusal))
+    except (services.Refused, ValidationError) as refusal:
+        messages.error(request, _message(refusal, obj))
     else:
         messages.success(request, done % {"reference": obj.reference})
     return _back(request, obj)
@@ -202,8 +181,9 @@ def decide(request, pk):
             step_id=request.POST.get("step") or None,
             return_to=request.POST.get("return_to") or None,
         )
-    except services.RequestRefused as refusal:
-        messages.error(request, str(refusal))
+    except ValidationError as refusal:
+        # A refusal, or the kind's hook saying no: the decision was rolled back.
+        show_refusal(request, refusal)
     else:
         messages.success(request, outcome.message)
     return _back(request, obj)
@@ -227,7 +207,7 @@ def bulk_approve(request):
 def add_comment(request, pk):
     obj = _request_or_404(request, pk)
     try:
-        services.comment_add(request=obj, user=request.user, body=request.POST.get("body", ""))
+        services.comment_add(approval=obj, user=request.user, body=request.POST.get("body", ""))
     except ValidationError:
         messages.error(request, _("Write a comment before sending it."))
     else:
@@ -245,7 +225,7 @@ def add_attachment(request, pk):
         return _back(request, obj)
     try:
         services.attachment_add(
-            request=obj, user=request.user, file=upload, note=request.POST.get("note", "")
+            approval=obj, user=request.user, file=upload, note=request.POST.get("note", "")
         )
     except ValidationError as error:
         # Too large (stopped while streaming) or a type not allowed: nothing is stored.
@@ -269,46 +249,45 @@ def inbox_badge(request):
     return count or None
 
 
-class InboxView(View):
-    model_admin = None
+class InboxView(AdminPage):
+    """The gates awaiting me, oldest first; each row decided from the page."""
+
+    template_name = "approvals/inbox.html"
+    # Every member has an inbox (it may be empty); what is in it is the selector's.
+    permission_required = "approvals.decide_request"
+
+    def get_title(self) -> str:
+        return _("Approval inbox")
 
     def get(self, request):
-        now = timezone.now()
         paginator = Paginator(inbox(request.user), INBOX_PAGE_SIZE)
         paginator.count = inbox_count(request.user)  # the sidebar badge counted it already
         page = paginator.get_page(request.GET.get("page"))
-        steps = list(page.object_list)
-        # Gates each request already passed: where "Return" may send it (one query for the page).
-        passed: dict[int, list] = {}
-        for earlier in RequestStep.objects.filter(
-            request_id__in=[step.request_id for step in steps], status=StepStatus.APPROVED
-        ).order_by("position"):
-            passed.setdefault(earlier.request_id, []).append(earlier)
-        # Rows I decide as someone's deputy say whose (their names in one query).
-        behalf = {step.pk: on_behalf_of(request.user, step) for step in steps}
-        principals = User.objects.in_bulk([pk for pk in behalf.values() if pk])
-        rows = []
-        for step in steps:
-            rows.append(
-                {
-                    "step": step,
-                    "request": step.request,
-                    "waiting": now - step.entered_at if step.entered_at else None,
-                    "late": bool(step.due_at and step.due_at < now),
-                    "for_principal": principals.get(behalf[step.pk]),
-                    "return_targets": [
-                        earlier
-                        for earlier in passed.get(step.request_id, [])
-                        if earlier.position < step.position
-                    ],
-                }
-            )
-        return _render(
-            request,
-            self.model_admin,
-            "approvals/inbox.html",
-            title=_("Approval inbox"),
-            rows=rows,
+        return self.render(
+            rows=inbox_rows(request.user, list(page.object_list), now=timezone.now()),
             page=page,
             total=paginator.count,
         )
+
+
+class KindChooserView(AdminPage):
+    """A new request starts with its kind: one card per registered kind."""
+
+    template_name = "approvals/kind_chooser.html"
+    permission_required = "approvals.add_approvalrequest"
+
+    def get_title(self) -> str:
+        return _("New request")
+
+    def get(self, request):
+        add_url = reverse("admin:approvals_approvalrequest_add")
+        kinds = [
+            {
+                "label": spec.label,
+                "help": spec.help_text,
+                "icon": spec.icon,
+                "url": f"{add_url}?kind={spec.code}",
+            }
+            for spec in all_kinds()
+        ]
+        return self.render(kinds=kinds)

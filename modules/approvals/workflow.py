@@ -17,7 +17,16 @@ from modules.approvals.models import ApprovalRequest, RequestStatus
 __all__ = ["RequestFlow", "TransitionNotAllowed"]
 
 
+def requester_only(flow: RequestFlow, user) -> bool:
+    """Submit, resubmit and cancel are the requester's own moves."""
+    return flow.request.requester_id == getattr(user, "pk", None)
+
+
 class RequestFlow:
+    """``flow.submit.can_proceed()`` says whether the status allows a move,
+    ``flow.submit.has_perm(user)`` whether this person may make it (the page
+    shows the buttons from these; services still refuse with a message)."""
+
     status = State(RequestStatus, default=RequestStatus.DRAFT)
 
     def __init__(self, request: ApprovalRequest):
@@ -32,13 +41,19 @@ class RequestFlow:
         return self.request.status
 
     @status.transition(
-        source=RequestStatus.DRAFT, target=RequestStatus.IN_REVIEW, label=_("Submit")
+        source=RequestStatus.DRAFT,
+        target=RequestStatus.IN_REVIEW,
+        label=_("Submit"),
+        permission=requester_only,
     )
     def submit(self):
         self.request.submitted_at = timezone.now()
 
     @status.transition(
-        source=RequestStatus.RETURNED, target=RequestStatus.IN_REVIEW, label=_("Resubmit")
+        source=RequestStatus.RETURNED,
+        target=RequestStatus.IN_REVIEW,
+        label=_("Resubmit"),
+        permission=requester_only,
     )
     def resubmit(self):
         self.request.submitted_at = timezone.now()
@@ -72,6 +87,7 @@ class RequestFlow:
         source=[RequestStatus.DRAFT, RequestStatus.IN_REVIEW, RequestStatus.RETURNED],
         target=RequestStatus.CANCELLED,
         label=_("Cancel"),
+        permission=requester_only,
     )
     def cancel(self):
         self.request.finished_at = timezone.now()

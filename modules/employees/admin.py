@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
@@ -28,15 +27,10 @@ from modules.employees.models import (
     WorkSchedule,
 )
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
-from modules.employees.rules import my_reports
+from modules.employees.selectors import visible_employees
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 from opsplatform.admin.actions import renders_on_get
-
-
-def _report_errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
+from opsplatform.refusals import show_refusal
 
 # -- organisation ---------------------------------------------------------------
 
@@ -73,7 +67,7 @@ class DepartmentAdmin(TenantModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
 
         class DepartmentForm(form):
-            def _post_clean(inner):  # noqa: N805
+            def _post_clean(inner):
                 super()._post_clean()
                 try:
                     services.check_no_department_loop(inner.instance)
@@ -157,27 +151,6 @@ class DocumentInline(TenantTabularInline):
     readonly_fields = ["expiry_badge"]
 
     expiry_badge = expiry_badge
-
-
-class TerminateForm(forms.Form):
-    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), max_length=255)
-    successor = forms.ModelChoiceField(
-        label=_("Who takes over their reports"),
-        queryset=Employee.all_tenants.none(),  # set per request in __init__
-        required=False,
-        # Search as you type (the employee admin's autocomplete, as for a manager):
-        # a plain select would list the whole company, 100,000 options in a big one.
-        widget=AutocompleteSelect(Employee._meta.get_field("manager"), tenant_site),
-    )
-
-    def __init__(self, *args, employee: Employee, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = (
-            Employee.objects.exclude(pk=employee.pk)
-            .exclude(status=Employee.Status.TERMINATED)
-            .order_by("last_name", "first_name")
-        )
 
 
 @admin.register(Employee, site=tenant_site)
@@ -266,16 +239,8 @@ class EmployeeAdmin(TenantModelAdmin):
     # -- who sees what -------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.has_perm("employees.view_employee") and not self._sees_everyone(request):
-            reports = my_reports(request.user)
-            queryset = queryset.filter(pk__in=reports) if reports is not None else queryset.none()
-        return queryset
-
-    def _sees_everyone(self, request) -> bool:
-        from modules.employees.rules import sees_all_people
-
-        return sees_all_people.test(request.user)
+        # The list, search, autocomplete, export, history and files all start here.
+        return visible_employees(request.user, super().get_queryset(request))
 
     # -- list columns -----------------------------------------------------------
 
@@ -305,7 +270,7 @@ class EmployeeAdmin(TenantModelAdmin):
         form = super().get_form(request, obj, change, **kwargs)
 
         class EmployeeForm(form):
-            def _post_clean(inner):  # noqa: N805
+            def _post_clean(inner):
                 super()._post_clean()
                 if inner.errors:
                     return
@@ -382,20 +347,18 @@ class EmployeeAdmin(TenantModelAdmin):
     @renders_on_get  # GET shows the termination form; only its POST terminates
     @action(description=_("Terminate"), url_path="terminate", permissions=["terminate_action"])
     def terminate_action(self, request, object_id):
-        return views.terminate_view(self, request, object_id)
+        return views.TerminatePage.as_view(model_admin=self)(request, object_id=object_id)
 
     # POST only: the admin base shows a GET "Invite to log in …?" with a button.
     @action(description=_("Invite to log in"), url_path="invite", permissions=["invite_action"])
     def invite_action(self, request, object_id):
         employee = self.get_object(request, object_id)
         if employee is None:
-            from django.http import Http404
-
             raise Http404
         try:
             services.employee_invite_to_login(employee=employee, by=request.user)
         except ValidationError as error:
-            _report_errors(request, error)
+            show_refusal(request, error)
         else:
             messages.success(
                 request,

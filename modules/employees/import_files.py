@@ -129,7 +129,7 @@ def count_rows(file: BinaryIO, filename: str, *, stop_after: int) -> int:
         if is_excel(filename, head):
             return _count_xlsx_rows(file, stop_after=stop_after)
         return Table(file, filename).count(stop_after=stop_after)
-    except Exception:  # noqa: BLE001 - the check refuses the file with its message
+    except Exception:  # the check refuses the file with its message
         logger.info("employee import: could not count the rows of %s", filename, exc_info=True)
         return 0
     finally:
@@ -268,7 +268,7 @@ def _xlsx_rows(file: BinaryIO) -> Iterator[SourceRow]:
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-    except Exception as error:  # noqa: BLE001 - any unreadable workbook
+    except Exception as error:  # any unreadable workbook
         raise ImportFileError(_("This is not a readable Excel file.")) from error
     try:
         for line, cells in _sheet_cells(sheet):

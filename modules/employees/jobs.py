@@ -28,8 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from modules.employees.import_files import count_rows
-from modules.employees.importing import ImportFileError, import_employees, open_table, plan_import
+from modules.employees.import_files import ImportFileError, count_rows
+from modules.employees.importing import import_employees
+from modules.employees.importing.plan import plan_import
+from modules.employees.importing.table import open_table
 from modules.employees.models import ImportJob
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.rls import tenant_transaction
@@ -151,7 +153,7 @@ def release_run(job: ImportJob, token: str) -> None:
     try:
         with tenant_transaction(job.tenant):
             ImportJob.objects.filter(pk=job.pk, run_token=token).update(**_queued())
-    except Exception:  # noqa: BLE001 - the database may be what failed; the watchdog follows up
+    except Exception:  # the database may be what failed; the watchdog follows up
         logger.warning("import job %s: could not release its lease", job.pk, exc_info=True)
 
 
@@ -187,7 +189,7 @@ def current_progress(job: ImportJob) -> int:
     if job.status in RUNNING:
         try:
             cached = cache.get(progress_key(job.pk))
-        except Exception:  # noqa: BLE001 - a broken cache must not break the status page
+        except Exception:  # a broken cache must not break the status page
             logger.warning("import job %s: progress cache unavailable", job.pk, exc_info=True)
             cached = None
         return max(cached or 0, job.processed_rows)
@@ -217,7 +219,7 @@ class Heartbeat:
         if self._connection is not None:
             try:
                 self._connection.close()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.debug("heartbeat connection did not close cleanly", exc_info=True)
 
     def __call__(self, rows: int) -> None:
@@ -232,11 +234,11 @@ class Heartbeat:
     def beat(self, rows: int) -> None:
         try:
             cache.set(progress_key(self.job.pk), rows, 3600)
-        except Exception:  # noqa: BLE001 - the database copy below is the fallback
+        except Exception:  # the database copy below is the fallback
             logger.warning("import job %s: progress cache unavailable", self.job.pk)
         try:
             self._write(rows)
-        except Exception:  # noqa: BLE001 - a missed beat only brings the watchdog closer
+        except Exception:  # a missed beat only brings the watchdog closer
             logger.warning("import job %s: heartbeat not written", self.job.pk, exc_info=True)
             self._reset_connection()
 
@@ -271,7 +273,7 @@ class Heartbeat:
         if self._connection is not None:
             try:
                 self._connection.rollback()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 self.__exit__()
                 self._connection = None
 

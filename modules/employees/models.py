@@ -26,6 +26,9 @@ from opsplatform.files import (
 from opsplatform.tenancy.models import TenantModel
 from tenants.models import CURRENCIES
 
+# The database's check and the importer's (modules/employees/validation.py) say the same.
+END_BEFORE_HIRE = _("The end date cannot be before the hire date.")
+
 
 def employee_file_path(instance, filename: str) -> str:
     # Only old migrations name this; files are now stored by opsplatform.files.
@@ -318,7 +321,7 @@ class Employee(TenantModel):
                 condition=models.Q(end_date__isnull=True)
                 | models.Q(end_date__gte=models.F("hire_date")),
                 name="employee_end_after_hire",
-                violation_error_message=_("The end date cannot be before the hire date."),
+                violation_error_message=END_BEFORE_HIRE,
             ),
         ]
         indexes = [

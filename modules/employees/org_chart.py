@@ -21,11 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from modules.employees import selectors
-from modules.employees.views import AdminPageMixin
+from opsplatform.admin.pages import AdminPage
 
 PERMISSION = "employees.view_org_chart"
 MAX_SEARCH_LENGTH = 100
@@ -117,13 +117,15 @@ def render_chain(request, chain: list) -> str:
 # -- the page ---------------------------------------------------------------------------
 
 
-class OrgChartView(AdminPageMixin, View):
-    permission = PERMISSION
+class OrgChartView(AdminPage):
+    permission_required = PERMISSION
+    title = gettext_lazy("Organisation chart")
+    template_name = "employees/org_chart.html"
 
     def get(self, request):
         mode = "department" if request.GET.get("by") == "department" else "manager"
         query = request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH]
-        context = {"title": _("Organisation chart"), "mode": mode, "query": query}
+        context = {"mode": mode, "query": query}
         if query:
             matches, more = selectors.org_chart_search(query)
             context.update(matches=matches, more_matches=more)
@@ -146,7 +148,7 @@ class OrgChartView(AdminPageMixin, View):
         else:
             top = selectors.org_chart_top_people()
             context.update(tree_html=render_people(request, top, kind="top"))
-        return self.render(request, "employees/org_chart.html", **context)
+        return self.render(**context)
 
 
 # -- the fragments ----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Who sees and changes which people.
+"""Who sees and changes which people (the predicates; the reads behind them, such as
+who reports to whom, are selectors: other modules use those, never this file).
 
 - owners and HR run the people records;
 - salary is seen by HR, finance and owners only;
@@ -12,62 +13,17 @@ from __future__ import annotations
 
 import rules
 
-from opsplatform.permissions import is_ceo, is_finance, is_hr, is_member, is_owner, per_user_cache
+from modules.employees import selectors
+from opsplatform.permissions import is_ceo, is_finance, is_hr, is_member, is_owner
 
-
-def my_employee(user):
-    from modules.employees.selectors import employee_for_user
-
-    return per_user_cache(user, "employee", lambda: employee_for_user(user))
-
-
-def my_report_ids(user) -> set[int]:
-    from modules.employees.selectors import report_ids
-
-    def compute():
-        me = my_employee(user)
-        return report_ids(me.pk) if me is not None else set()
-
-    return per_user_cache(user, "report_ids", compute)
-
-
-def my_reports(user):
-    """My direct and indirect reports as a subquery for ``pk__in=`` (None: I have no
-    record). A big team stays in the database instead of a list of ids."""
-    from modules.employees.selectors import reports_of
-
-    me = my_employee(user)
-    return reports_of(me.pk) if me is not None else None
-
-
-@rules.predicate
-def has_reports(user) -> bool:
-    from modules.employees.selectors import manages_anyone
-
-    def compute():
-        me = my_employee(user)
-        return me is not None and manages_anyone(me.pk)
-
-    return per_user_cache(user, "has_reports", compute)
+has_reports = rules.predicate(selectors.has_reports)
 
 
 @rules.predicate
 def is_report(user, employee) -> bool:
     if employee is None:
         return True  # the question "may they see some employees?" — the list narrows it
-    from modules.employees.selectors import reports_to
-
-    # Walk up from the one person (as deep as the line) rather than down the whole team.
-    me = my_employee(user)
-    return me is not None and per_user_cache(
-        user, f"reports_to:{employee.pk}", lambda: reports_to(employee.pk, me.pk)
-    )
-
-
-@rules.predicate
-def is_self(user, employee) -> bool:
-    me = my_employee(user)
-    return employee is not None and me is not None and me.pk == employee.pk
+    return selectors.is_manager_of(user, employee)
 
 
 runs_people = is_owner | is_hr

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from modules.employees.models import Department, Employee, EmployeeDocument, expiring_cutoff
+from opsplatform.permissions import per_user_cache
 from opsplatform.tenancy.context import require_current_tenant
 
 MAX_DEPTH = 1000  # a guard, far beyond any real org chart
@@ -64,16 +65,6 @@ def reports_of(manager_id: int) -> RawSQL:
     return RawSQL(_team_sql(), [manager_id, tenant.pk, tenant.pk, MAX_DEPTH, manager_id])
 
 
-def report_ids(manager_id: int, *, direct_only: bool = False) -> set[int]:
-    """Everyone reporting to ``manager_id``, directly or (by default) through others."""
-    tenant = require_current_tenant()
-    if direct_only:
-        return set(Employee.objects.filter(manager_id=manager_id).values_list("pk", flat=True))
-    with connection.cursor() as cursor:
-        cursor.execute(_team_sql(), [manager_id, tenant.pk, tenant.pk, MAX_DEPTH, manager_id])
-        return {row[0] for row in cursor.fetchall()}
-
-
 def manages_anyone(manager_id: int) -> bool:
     return Employee.objects.filter(manager_id=manager_id).exists()
 
@@ -94,8 +85,56 @@ def employee_for_user(user) -> Employee | None:
     )
 
 
-def employee_list() -> QuerySet[Employee]:
-    return Employee.objects.select_related("department", "position", "manager", "location")
+# -- who sees whom: other modules ask here, never employees.rules ------------------------
+
+
+def my_employee(user) -> Employee | None:
+    """``employee_for_user``, looked up once per request."""
+    return per_user_cache(user, "employee", lambda: employee_for_user(user))
+
+
+def has_reports(user) -> bool:
+    """Whether anyone reports directly to this person's own record (once per request)."""
+
+    def compute():
+        me = my_employee(user)
+        return me is not None and manages_anyone(me.pk)
+
+    return per_user_cache(user, "has_reports", compute)
+
+
+def my_reports(user) -> RawSQL | None:
+    """This person's direct and indirect reports as a subquery for ``pk__in=`` (None:
+    they have no record). A big team stays in the database instead of a list of ids."""
+    me = my_employee(user)
+    return reports_of(me.pk) if me is not None else None
+
+
+def is_manager_of(user, employee: Employee) -> bool:
+    """Whether ``employee`` reports to this person, directly or through others."""
+    me = my_employee(user)
+    # Walk up from the one person (as deep as the line) rather than down the whole team.
+    return me is not None and per_user_cache(
+        user, f"reports_to:{employee.pk}", lambda: reports_to(employee.pk, me.pk)
+    )
+
+
+def visible_employees(user, queryset: QuerySet[Employee] | None = None) -> QuerySet[Employee]:
+    """The people ``user`` may read: everyone for owners, HR, the CEO and finance, a
+    manager's direct and indirect reports, nobody for anyone else. Every path that
+    lists people (the list, exports, autocompletes, files, history) narrows here.
+
+    ``queryset`` is where to start (the admin's, with its ordering); by default all.
+    The org chart is not narrowed: it shows every member the company's shape.
+    """
+    from modules.employees.rules import sees_all_people
+
+    queryset = Employee.objects.all() if queryset is None else queryset
+    if sees_all_people.test(user):
+        return queryset
+    if not has_reports(user):
+        return queryset.none()
+    return queryset.filter(pk__in=my_reports(user))
 
 
 def expiring_documents() -> QuerySet[EmployeeDocument]:

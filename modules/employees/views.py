@@ -9,18 +9,14 @@ import io
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import View
 from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminTextInputWidget
 
 from modules.employees import jobs, services
@@ -28,29 +24,11 @@ from modules.employees.columns import EMPLOYEE_COLUMNS, SALARY_COLUMNS
 from modules.employees.import_files import max_rows
 from modules.employees.models import Employee, ImportJob
 from modules.employees.selectors import employee_for_user
-from opsplatform.files.fields import check_upload, too_large_error
-from opsplatform.files.uploads import OversizedUpload
-
-IMPORT_FILE = ImportJob._meta.get_field("file")
-
-
-class AdminPageMixin:
-    model_admin = None
-    permission = ""
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.permission and not request.user.has_perm(self.permission):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def render(self, request, template, **context):
-        site = self.model_admin.admin_site
-        return TemplateResponse(
-            request,
-            template,
-            {**site.each_context(request), "opts": Employee._meta, **context},
-        )
-
+from modules.employees.services import import_jobs
+from modules.employees.services.import_jobs import ImportStart
+from opsplatform.admin import tenant_site
+from opsplatform.admin.pages import AdminPage
+from opsplatform.refusals import Refused, show_refusal
 
 # -- import -------------------------------------------------------------------------
 
@@ -60,135 +38,88 @@ class UploadForm(forms.Form):
         label=gettext_lazy("People file (CSV or XLSX)"), widget=UnfoldAdminFileFieldWidget
     )
 
-    def clean_file(self):
-        upload: UploadedFile = self.cleaned_data["file"]
-        if isinstance(upload, OversizedUpload) or upload.size > IMPORT_FILE.max_size:
-            raise too_large_error(IMPORT_FILE.max_size)
-        # The name picks the parser; the content decides whether it is allowed.
-        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
-            raise ValidationError(_("Upload a .csv or .xlsx file."))
-        check_upload(upload, IMPORT_FILE)
-        return upload
 
-
-class EmployeeImportView(AdminPageMixin, View):
-    permission = "employees.import_employee"
+class EmployeeImportView(AdminPage):
+    permission_required = "employees.import_employee"
+    title = gettext_lazy("Import people")
+    template_name = "employees/import_upload.html"
     # The upload handler caps the "file" part at the import file's limit while it streams.
     upload_fields = {"file": "employees.ImportJob.file"}
 
     def get(self, request):
-        return self._page(request, UploadForm())
+        return self._page(UploadForm())
 
     def post(self, request):
         form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self._page(request, form)
-        upload = form.cleaned_data["file"]
-        job = ImportJob(
-            original_name=upload.name[:255],
-            created_by=request.user,
-            may_set_salary=request.user.has_perm("employees.view_salary"),
-            queued_at=timezone.now(),
-        )
-        job.save()
-        job.file.save(upload.name, upload, save=True)
-        _start_check(job)
+            return self._page(form)
+        try:
+            job = import_jobs.import_job_create(upload=form.cleaned_data["file"], user=request.user)
+        except Refused as refusal:
+            show_refusal(request, refusal, form=form)
+            return self._page(form)
         return HttpResponseRedirect(reverse("admin:employees_employee_import_job", args=[job.pk]))
 
-    def _page(self, request, form):
-        recent = ImportJob.objects.select_related("created_by")[:10]
+    def _page(self, form):
         return self.render(
-            request,
-            "employees/import_upload.html",
-            title=_("Import people"),
             form=form,
-            recent=recent,
+            recent=ImportJob.objects.select_related("created_by")[:10],
             columns=EMPLOYEE_COLUMNS,
             max_rows=number_format(max_rows(), force_grouping=True),
         )
 
 
-def _start_check(job: ImportJob) -> None:
-    """Check a queued job here when its file is small (by its real row count), else
-    in the background, once the job is committed."""
-    if jobs.runs_inline(job):
-        jobs.check_job(job)
-    else:
-        from modules.employees.tasks import check_import_job
-        from opsplatform import outbox
+class ImportJobView(AdminPage):
+    permission_required = "employees.import_employee"
+    template_name = "employees/import_job.html"
 
-        # An outbox row, not a bare enqueue: a queue down at commit loses nothing.
-        outbox.emit_task(check_import_job, job.tenant_id, job.pk, tenant=job.tenant_id)
-
-
-class ImportJobView(AdminPageMixin, View):
-    permission = "employees.import_employee"
+    def get_title(self) -> str:
+        return _("Import of %(file)s") % {"file": self.job.original_name}
 
     def get(self, request, job_id: int):
-        job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
-        report = job.report or {}
+        job = self.job = get_object_or_404(
+            ImportJob.objects.select_related("created_by"), pk=job_id
+        )
         return self.render(
-            request,
-            "employees/import_job.html",
-            title=_("Import of %(file)s") % {"file": job.original_name},
             job=job,
-            report=report,
+            report=job.report or {},
             processed=jobs.current_progress(job),
             status_url=reverse("admin:employees_employee_import_job_status", args=[job.pk]),
         )
 
     def post(self, request, job_id: int):
         job = get_object_or_404(ImportJob, pk=job_id)
-        if request.POST.get("action") == "check":
-            return self._check_again(request, job)
-        if job.status != ImportJob.Status.READY:
-            messages.error(
-                request,
-                _("This import cannot be started: it is %(status)s.")
-                % {"status": job.get_status_display()},
-            )
-            return HttpResponseRedirect(request.path)
-        # Claim the job first, so that a double click starts it once.
-        if not jobs.claim_job(job, user=request.user):
-            messages.info(request, _("This import has already started."))
-            return HttpResponseRedirect(request.path)
-        if job.total_rows <= jobs.INLINE_ROW_LIMIT:
-            jobs.apply_job(job, user=request.user)
-            job.refresh_from_db()
-            if job.status == ImportJob.Status.DONE:
-                messages.success(
-                    request,
-                    _("Imported: %(created)d added, %(updated)d updated.")
-                    % {
-                        "created": job.report.get("created", 0),
-                        "updated": job.report.get("updated", 0),
-                    },
-                )
+        try:
+            if request.POST.get("action") == "check":
+                import_jobs.import_job_check_again(job=job, user=request.user)
             else:
-                messages.error(
-                    request, _("Nothing was imported: the data changed since the check. See below.")
+                self._show_start(
+                    request, job, import_jobs.import_job_start(job=job, user=request.user)
                 )
-        else:
-            from modules.employees.tasks import apply_import_job
-            from opsplatform import outbox
+        except Refused as refusal:
+            show_refusal(request, refusal)
+        return HttpResponseRedirect(request.path)
 
-            tenant_id, job_pk = job.tenant_id, job.pk
-            outbox.emit_task(apply_import_job, tenant_id, job_pk, tenant=tenant_id)
+    def _show_start(self, request, job: ImportJob, outcome: ImportStart) -> None:
+        if outcome is ImportStart.ALREADY_STARTED:
+            messages.info(request, _("This import has already started."))
+        elif outcome is ImportStart.IMPORTED:
+            messages.success(
+                request,
+                _("Imported: %(created)d added, %(updated)d updated.")
+                % {
+                    "created": job.report.get("created", 0),
+                    "updated": job.report.get("updated", 0),
+                },
+            )
+        elif outcome is ImportStart.DATA_CHANGED:
+            messages.error(
+                request, _("Nothing was imported: the data changed since the check. See below.")
+            )
+        else:
             messages.info(
                 request, _("The import runs in the background; we will tell you when it ends.")
             )
-        return HttpResponseRedirect(request.path)
-
-    def _check_again(self, request, job: ImportJob):
-        """A check that stopped (the watchdog says why on the page) runs again."""
-        with transaction.atomic():
-            locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-            if not (locked.status == ImportJob.Status.FAILED and locked.can_check_again):
-                messages.error(request, _("This file cannot be checked again."))
-                return HttpResponseRedirect(request.path)
-            jobs.queue_check(job, user=request.user)
-        _start_check(job)
-        return HttpResponseRedirect(request.path)
 
 
 def import_job_status(request, job_id: int):
@@ -249,23 +180,65 @@ def import_template(request, file_format: str):
 # -- termination ------------------------------------------------------------------
 
 
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on a plain form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error)
+class TerminateForm(forms.Form):
+    # The service names the model's fields; a refusal about one shows on the form's own.
+    SERVICE_FIELDS = {"termination_reason": "reason"}
+
+    end_date = forms.DateField(
+        label=gettext_lazy("Last day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+    successor = forms.ModelChoiceField(
+        label=gettext_lazy("Who takes over their reports"),
+        queryset=Employee.all_tenants.none(),  # set per request in __init__
+        required=False,
+        # Search as you type (the employee admin's autocomplete, as for a manager):
+        # a plain select would list the whole company, 100,000 options in a big one.
+        widget=AutocompleteSelect(Employee._meta.get_field("manager"), tenant_site),
+    )
+
+    def __init__(self, *args, employee: Employee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            Employee.objects.exclude(pk=employee.pk)
+            .exclude(status=Employee.Status.TERMINATED)
+            .order_by("last_name", "first_name")
+        )
+
+    def add_error(self, field, error):
+        if field is None and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                name = self.SERVICE_FIELDS.get(name, name)
+                super().add_error(name if name in self.fields else None, errors)
+            return
+        super().add_error(field, error)
 
 
-def terminate_view(model_admin, request, object_id):
-    from modules.employees.admin import TerminateForm
+class TerminatePage(AdminPage):
+    """Mounted by the employee admin's Terminate action (``admin.terminate_action``)."""
 
-    employee = model_admin.get_object(request, object_id)
-    if employee is None:
-        raise Http404
-    form = TerminateForm(request.POST or None, employee=employee)
-    if request.method == "POST" and form.is_valid():
+    permission_required = "employees.change_employee"
+    template_name = "employees/terminate.html"
+
+    def get_title(self) -> str:
+        return _("Terminate %(name)s") % {"name": self.employee.full_name}
+
+    def dispatch(self, request, *args, object_id, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.employee = self.model_admin.get_object(request, object_id)
+        if self.employee is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._page(TerminateForm(employee=self.employee))
+
+    def post(self, request):
+        employee = self.employee
+        form = TerminateForm(request.POST, employee=employee)
+        if not form.is_valid():
+            return self._page(form)
         try:
             services.employee_terminate(
                 employee=employee,
@@ -274,28 +247,17 @@ def terminate_view(model_admin, request, object_id):
                 successor=form.cleaned_data["successor"],
                 by=request.user,
             )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, _("%(name)s is terminated.") % {"name": employee.full_name})
-            return HttpResponseRedirect(
-                reverse("admin:employees_employee_change", args=[employee.pk])
-            )
-    reports = employee.direct_reports.exclude(status=Employee.Status.TERMINATED).order_by(
-        "last_name"
-    )
-    return TemplateResponse(
-        request,
-        "employees/terminate.html",
-        {
-            **model_admin.admin_site.each_context(request),
-            "opts": Employee._meta,
-            "title": _("Terminate %(name)s") % {"name": employee.full_name},
-            "employee": employee,
-            "form": form,
-            "reports": reports,
-        },
-    )
+        except ValidationError as refusal:
+            show_refusal(request, refusal, form=form)
+            return self._page(form)
+        messages.success(request, _("%(name)s is terminated.") % {"name": employee.full_name})
+        return HttpResponseRedirect(reverse("admin:employees_employee_change", args=[employee.pk]))
+
+    def _page(self, form):
+        reports = self.employee.direct_reports.exclude(status=Employee.Status.TERMINATED).order_by(
+            "last_name"
+        )
+        return self.render(employee=self.employee, form=form, reports=reports)
 
 
 # -- self-service (the org chart is in modules/employees/org_chart.py) ------------------
@@ -313,11 +275,13 @@ class ContactForm(forms.ModelForm):
         widgets = {name: UnfoldAdminTextInputWidget for name in fields}
 
 
-class MyProfileView(AdminPageMixin, View):
-    permission = "employees.view_own_profile"
+class MyProfileView(AdminPage):
+    permission_required = "employees.view_own_profile"
+    title = gettext_lazy("My profile")
+    template_name = "employees/my_profile.html"
 
     def get(self, request):
-        return self._page(request, None)
+        return self._page(None)
 
     def post(self, request):
         employee = employee_for_user(request.user)
@@ -330,18 +294,11 @@ class MyProfileView(AdminPageMixin, View):
             )
             messages.success(request, _("Your contact details are saved."))
             return HttpResponseRedirect(request.path)
-        return self._page(request, form)
+        return self._page(form)
 
-    def _page(self, request, form):
-        employee = employee_for_user(request.user)
+    def _page(self, form):
+        employee = employee_for_user(self.request.user)
         if employee is not None and form is None:
             form = ContactForm(instance=employee)
         documents = employee.documents.order_by("expires_on") if employee else []
-        return self.render(
-            request,
-            "employees/my_profile.html",
-            title=_("My profile"),
-            employee=employee,
-            form=form,
-            documents=documents,
-        )
+        return self.render(employee=employee, form=form, documents=documents)

@@ -13,8 +13,9 @@ in ``process_view`` is what first reads the body):
 - a view that declares ``upload_fields = {"file": "approvals.Attachment.file"}``
   (``accepts_uploads`` sets it on a function view; a class-based view sets it
   as a class attribute);
-- an admin add/change view: the admin's model, and each inline's model under
-  its formset prefix (``documents-0-file``);
+- an admin add/change view: the admin's model (and ``form_private_fields()``
+  of the admin, for fields its form carries from another model), and each
+  inline's model under its formset prefix (``documents-0-file``);
 - anything else: ``FILE_UPLOAD_MAX_BYTES``.
 """
 
@@ -69,6 +70,9 @@ def _from_admin(model_admin) -> dict[str, object]:
     from opsplatform.files.fields import private_fields
 
     found = {f.name: f for f in private_fields(model_admin.model)}
+    # Private fields a screen's form carries besides its model's own (an approval
+    # request's page carries its kind's, e.g. a payment's invoice).
+    found.update(getattr(model_admin, "form_private_fields", dict)())
     for inline in getattr(model_admin, "inlines", ()):
         try:
             fk = _get_foreign_key(model_admin.model, inline.model, fk_name=inline.fk_name)

@@ -35,14 +35,20 @@ DEGRADING_ONLY = {"worker"}
 
 
 def database() -> str:
+    if connection.vendor != "postgresql":
+        # No transaction: SQLite's BEGIN IMMEDIATE would wait for the write lock
+        # that a running import holds, and a read needs none.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return OK
     # Its own transaction, so the timeout below is the probe's alone: a session
     # setting would stay on a persistent or pooled connection (PgBouncer) and cut
     # short the next client's statements.
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The probe's own statement may not hang on a locked or overloaded server.
-            timeout_ms = int(settings.HEALTHZ_CHECK_TIMEOUT_SECONDS * 1000)
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
+        # The probe's own statement may not hang on a locked or overloaded server.
+        timeout_ms = int(settings.HEALTHZ_CHECK_TIMEOUT_SECONDS * 1000)
+        cursor.execute("SELECT set_config('statement_timeout', %s, true)", [str(timeout_ms)])
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return OK

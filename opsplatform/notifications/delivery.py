@@ -9,8 +9,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from opsplatform.counts import count_changed
 from opsplatform.notifications.models import Notification
-from opsplatform.notifications.selectors import unread_count
+from opsplatform.notifications.selectors import UNREAD_COUNT, unread_count
 from opsplatform.realtime.publish import publish
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,13 @@ def deliver(tenant, notification_ids: list[int], *, push_live: bool = True) -> l
     and sent on the first try only (``push_live``)."""
     notifications = list(
         Notification.objects.filter(pk__in=notification_ids).select_related("recipient")
+    )
+    # After the notices' commit: the bells count them from now on (see services.notify).
+    count_changed(
+        UNREAD_COUNT.name,
+        tenant_id=tenant.pk,
+        user_ids=[n.recipient_id for n in notifications if n.in_app],
+        after_commit=False,
     )
     failures = []
     for notification in notifications:

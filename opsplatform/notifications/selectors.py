@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from opsplatform.counts import cached_count, register_count
 from opsplatform.notifications.models import Notification, NotificationPreference
 from opsplatform.notifications.registry import CHANNELS, get_type
 
@@ -20,8 +21,17 @@ def mine(user):
     return Notification.objects.filter(recipient_id=user.pk, in_app=True)
 
 
+# Every page's bell shows it: cached per tenant and person, forgotten by the
+# services that write notifications or read marks (bulk writes: no signals).
+UNREAD_COUNT = register_count(
+    "notifications.unread",
+    lambda user: mine(user).filter(read_at__isnull=True).count(),
+    once_per_request=False,  # the bell asks once; a page that marks read asks again
+)
+
+
 def unread_count(user) -> int:
-    return mine(user).filter(read_at__isnull=True).count()
+    return cached_count(UNREAD_COUNT.name, user)
 
 
 def recent_for(user, limit: int = 10) -> list[Notification]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from opsplatform.counts import count_changed
 from opsplatform.notifications.models import Notification, NotificationPreference
 from opsplatform.notifications.registry import CHANNELS, get_type
-from opsplatform.notifications.selectors import enabled_channels_for
+from opsplatform.notifications.selectors import UNREAD_COUNT, enabled_channels_for
 from opsplatform.tenancy.context import require_current_tenant
 
 # The outbox handler that sends a batch's emails and live pushes (notifications/outbox.py).
@@ -83,6 +84,14 @@ def notify(
         # In the caller's transaction: the notices and their delivery commit together,
         # and a queue that is down at commit loses nothing (docs/outbox.md).
         outbox.emit(DELIVER, tenant=tenant, payload={"notification_ids": pending})
+    # The bell's count: forgotten now, and after the commit by the delivery of
+    # ``pending`` (delivery.deliver) or, for notices with nothing to deliver, here.
+    count_changed(
+        UNREAD_COUNT.name,
+        tenant_id=tenant.pk,
+        user_ids=[row.recipient_id for row in created if row.in_app],
+        after_commit=not pending,
+    )
     return created
 
 
@@ -93,14 +102,18 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
         notification.read_at = timezone.now()
         # Read marks are a person's own inbox state, not audited (docs/audit.md).
         Notification.objects.filter(pk=notification.pk).update(read_at=notification.read_at)
+        count_changed(UNREAD_COUNT.name, tenant_id=notification.tenant_id, user_ids=[user.pk])
     return notification
 
 
 def notifications_mark_all_read(*, user) -> int:
     """Mark all of ``user``'s unread notifications read; returns how many."""
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    if marked:
+        count_changed(UNREAD_COUNT.name, tenant_id=require_current_tenant().pk, user_ids=[user.pk])
+    return marked
 
 
 def preferences_save(*, user, choices: dict[tuple[str, str], bool]) -> None:

@@ -383,6 +383,9 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 INVITATION_MAX_AGE_DAYS = int(env("INVITATION_MAX_AGE_DAYS", "7"))
 TENANT_HANDOFF_MAX_AGE_SECONDS = 60
 TENANT_HOST_CACHE_SECONDS = int(env("TENANT_HOST_CACHE_SECONDS", "300"))
+# The bell's and the sidebar's counts (opsplatform.counts): forgotten on every
+# write that changes them; this bounds a count whose invalidation met a cache outage.
+COUNT_CACHE_SECONDS = int(env("COUNT_CACHE_SECONDS", "120"))
 # In front of the shared cache, per process: how stale another process's edit
 # of a domain or a suspension may look here.
 TENANT_HOST_PROCESS_CACHE_SECONDS = int(env("TENANT_HOST_PROCESS_CACHE_SECONDS", "5"))

@@ -30,3 +30,9 @@ TEST_OWNER_DATABASE = DATABASES.pop("owner", None)  # noqa: F405
 # 2 s there is load, not a fault. Tests of the timeouts set their own.
 HEALTHZ_CHECK_TIMEOUT_SECONDS = 10.0
 CHANNEL_LAYER_TIMEOUT_SECONDS = 10.0
+
+# A throwaway module that registers a request kind of its own (tests/approvals_kind):
+# the approvals engine routes it end to end (tests/modules/approvals/test_request_kinds.py).
+# Only with approvals installed (tests/opsplatform/test_module_removal.py runs without it).
+if "modules.approvals" in MODULES:  # noqa: F405
+    INSTALLED_APPS = [*INSTALLED_APPS, "tests.approvals_kind"]  # noqa: F405

@@ -41,7 +41,7 @@ def test_every_private_file_of_tenant_a_reaches_only_those_who_may_see_it(tenant
         if getattr(field, "area", None)
     }
     assert {
-        "approvals.ApprovalRequest.invoice",
+        "approvals.PaymentDetails.invoice",
         "approvals.Attachment.file",
         "employees.Employee.photo",
         "employees.EmployeeDocument.file",
@@ -91,11 +91,9 @@ def test_file_crawler_reports_a_leaky_serving_path(tenant_a, clients):
     assert "employees.EmployeeDocument.file: anonymous visitor: HTTP 200" in leaks
     assert "employees.EmployeeDocument.file: employee without the right: HTTP 200" in leaks
     assert "approvals.Attachment.file: employee without the right: HTTP 200" in leaks
-    assert (
-        "approvals.ApprovalRequest.invoice: owner: no sandboxing Content-Security-Policy" in leaks
-    )
+    assert "approvals.PaymentDetails.invoice: owner: no sandboxing Content-Security-Policy" in leaks
     # Served inline under its random stored name instead of as a download.
-    assert "approvals.ApprovalRequest.invoice: owner: Content-Disposition" in leaks
+    assert "approvals.PaymentDetails.invoice: owner: Content-Disposition" in leaks
     # (B's owner reaching A's rows is stopped by row-level security on PostgreSQL
     # even through this view, so it is not asserted here; the logo is not RLS data.)
     assert "tenants.Tenant.logo: tenant B's owner: HTTP 200" in leaks

@@ -7,8 +7,9 @@ history in one transaction. Whoever comes second reads the first decision and
 is told who made it; nothing of theirs is written.
 """
 
-from modules.approvals.services.common import Decision, RequestRefused
+from modules.approvals.services.common import Decision
 from modules.approvals.services.deadlines import sla_sweep
+from modules.approvals.services.deputies import delegation_save
 from modules.approvals.services.requests import (
     Outcome,
     attachment_add,
@@ -28,15 +29,17 @@ from modules.approvals.services.routes import (
     route_preview,
     routes_ensure_defaults,
 )
+from opsplatform.refusals import Refused
 
 __all__ = [
     "Decision",
     "Outcome",
     "PreviewGate",
-    "RequestRefused",
+    "Refused",
     "attachment_add",
     "check_complete",
     "comment_add",
+    "delegation_save",
     "request_cancel",
     "request_create",
     "request_decide",

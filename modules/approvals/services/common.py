@@ -16,11 +16,6 @@ from modules.approvals.models import (
 )
 from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
-from tenants.models import User
-
-
-class RequestRefused(Exception):
-    """A move that is not possible now; ``str()`` is the message for the person."""
 
 
 class Decision:
@@ -39,18 +34,8 @@ def lock_request(request_id) -> ApprovalRequest:
     )
 
 
-def current_gate(request: ApprovalRequest) -> RequestStep | None:
-    return request.steps.filter(status=StepStatus.CURRENT).first()
-
-
-def person_name(user: User | None) -> str:
-    if user is None:
-        return ""
-    return user.full_name or user.email
-
-
 def log_event(
-    request,
+    approval,
     action,
     *,
     step=None,
@@ -61,7 +46,7 @@ def log_event(
     with_snapshot=False,
 ):
     return GateLog.objects.create(
-        request=request,
+        request=approval,
         step=step,
         action=action,
         from_gate=step.name if step is not None else "",
@@ -69,7 +54,7 @@ def log_event(
         actor=actor,
         on_behalf_of_id=behalf,
         comment=comment,
-        snapshot=snapshot(request) if with_snapshot else {},
+        snapshot=snapshot(approval) if with_snapshot else {},
     )
 
 
@@ -81,7 +66,7 @@ def inboxes_changed():
 # -- entering a gate --------------------------------------------------------------
 
 
-def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None:
+def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> None:
     now = now or timezone.now()
     step.status = StepStatus.CURRENT
     step.entered_at = now
@@ -92,12 +77,12 @@ def enter_gate(step: RequestStep, request: ApprovalRequest, *, now=None) -> None
     step.decided_by = None
     step.save()
     # Its deciders (and their deputies) hear of it from the worker, after commit.
-    notices.later(notices.AWAITING, request=request, step=step, to_deciders=True)
+    notices.later(notices.AWAITING, request=approval, step=step, to_deciders=True)
 
 
-def next_pending_gate(request: ApprovalRequest, after: int = -1) -> RequestStep | None:
+def next_pending_gate(approval: ApprovalRequest, after: int = -1) -> RequestStep | None:
     return (
-        request.steps.filter(status=StepStatus.PENDING, position__gt=after)
+        approval.steps.filter(status=StepStatus.PENDING, position__gt=after)
         .select_related("approver")
         .order_by("position")
         .first()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.approvals import notifications as notices
+from modules.approvals.deciders import Directory, next_manager_up
 from modules.approvals.models import (
     ApprovalRequest,
     GateAction,
@@ -16,30 +17,28 @@ from modules.approvals.models import (
     RequestStep,
     StepStatus,
 )
-from modules.approvals.routing import Directory, next_manager_up
 from modules.approvals.services.common import (
     inboxes_changed,
     lock_request,
     log_event,
-    person_name,
 )
 from tenants.roles import RoleCode
 
 
-def _escalation_target(step: RequestStep, request: ApprovalRequest):
+def _escalation_target(step: RequestStep, approval: ApprovalRequest):
     """(user, role) who takes over a late gate: the gate's target, else the approver's manager, else owners."""
     directory = Directory()
     target = directory.member_user(step.escalate_to_id)
-    if target is not None and target.pk not in (request.requester_id, step.approver_id):
+    if target is not None and target.pk not in (approval.requester_id, step.approver_id):
         return target, ""
     if step.approver_id is not None:
         from modules.employees.selectors import employee_for_user
 
-        above = next_manager_up(directory, employee_for_user(step.approver), request.requester)
+        above = next_manager_up(directory, employee_for_user(step.approver), approval.requester)
         if above is not None and above.pk != step.approver_id:
             return above, ""
     if step.decider_role != RoleCode.OWNER:
-        owners = [u for u in directory.holders(RoleCode.OWNER) if u.pk != request.requester_id]
+        owners = [u for u in directory.holders(RoleCode.OWNER) if u.pk != approval.requester_id]
         if owners:
             return None, RoleCode.OWNER
     return None, ""
@@ -60,29 +59,29 @@ def sla_sweep(*, now=None) -> dict[str, int]:
     )
     for step_id, request_id in late:
         with transaction.atomic():
-            request = lock_request(request_id)
+            approval = lock_request(request_id)
             step = (
-                request.steps.select_related("approver")
+                approval.steps.select_related("approver")
                 .filter(pk=step_id, status=StepStatus.CURRENT)
                 .first()
             )
-            if step is None or request.status != RequestStatus.IN_REVIEW:
+            if step is None or approval.status != RequestStatus.IN_REVIEW:
                 continue
             if step.reminded_at is None:
                 step.reminded_at = now
                 step.save(update_fields=["reminded_at"])
-                log_event(request, GateAction.REMINDED, step=step)
-                notices.later(notices.REMINDER, request=request, step=step, to_deciders=True)
+                log_event(approval, GateAction.REMINDED, step=step)
+                notices.later(notices.REMINDER, request=approval, step=step, to_deciders=True)
                 counts["reminded"] += 1
                 continue
             sla = timedelta(hours=step.sla_hours or 0)
             if step.escalated_at is not None or now < step.due_at + sla:
                 continue
-            user, role = _escalation_target(step, request)
+            user, role = _escalation_target(step, approval)
             if user is None and not role:
                 continue
             previous = (
-                person_name(step.approver)
+                step.approver.get_full_name()
                 if step.approver_id
                 else str(RoleCode(step.decider_role).label)
             )
@@ -94,13 +93,13 @@ def sla_sweep(*, now=None) -> dict[str, int]:
             }
             step.save()
             log_event(
-                request,
+                approval,
                 GateAction.ESCALATED,
                 step=step,
                 to_gate=step.name,
                 comment=step.resolution_note,
             )
-            notices.later(notices.ESCALATED, request=request, step=step, to_deciders=True)
+            notices.later(notices.ESCALATED, request=approval, step=step, to_deciders=True)
             counts["escalated"] += 1
     if counts["escalated"]:
         inboxes_changed()

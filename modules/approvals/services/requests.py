@@ -13,33 +13,30 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
-from modules.approvals.kinds import AMOUNT_FIELD, KIND_FIELDS, OPTIONAL_FIELDS, computed_amount
+from modules.approvals.deciders import Directory, resolve_gate
+from modules.approvals.kinds import computed_amount, get_kind
+from modules.approvals.kinds.purchase import PurchaseLine
 from modules.approvals.models import (
     ApprovalRequest,
     Attachment,
     Comment,
     GateAction,
-    PurchaseLine,
-    RequestKind,
     RequestStatus,
     RequestStep,
     StepStatus,
 )
-from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.selectors import can_decide, on_behalf_of
+from modules.approvals.selectors import can_decide, current_gate, on_behalf_of
 from modules.approvals.services.common import (
     Decision,
-    RequestRefused,
-    current_gate,
     enter_gate,
     inboxes_changed,
     lock_request,
     log_event,
     next_pending_gate,
-    person_name,
 )
 from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Tenant, User
 
@@ -56,95 +53,135 @@ def _next_number() -> int:
     return (last or 0) + 1
 
 
-def _refresh_derived(request: ApprovalRequest, lines=None) -> None:
+def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
     from modules.employees.selectors import employee_for_user
 
     tenant = require_current_tenant()
-    if not request.currency:
-        request.currency = tenant.currency
-    if request.kind != RequestKind.PAYMENT and request.currency != tenant.currency:
-        request.currency = tenant.currency
-    employee = employee_for_user(request.requester)
-    request.employee = employee
-    request.department_id = employee.department_id if employee is not None else None
-    request.amount = computed_amount(request, company_currency=tenant.currency, lines=lines)
+    spec = _spec(approval)
+    if subject is None:
+        subject = spec.subject_of(approval)
+    spec.before_save(subject, approval=approval, company_currency=tenant.currency)
+    # ``amount`` is always in the company currency (a foreign payment gives its value in it).
+    approval.currency = tenant.currency
+    employee = employee_for_user(approval.requester)
+    approval.employee = employee
+    approval.department_id = employee.department_id if employee is not None else None
+    approval.amount = computed_amount(
+        approval, subject, company_currency=tenant.currency, lines=lines
+    )
+    return subject
+
+
+def _spec(approval: ApprovalRequest):
+    spec = get_kind(approval.kind)
+    if spec is None:
+        raise Refused(_("This kind of request is not available."))
+    return spec
 
 
 @transaction.atomic
-def request_save(*, request: ApprovalRequest, user: User, lines=None) -> ApprovalRequest:
-    """Create or update a draft (or a returned request) from the requester's form."""
-    if request.pk is None:
-        request.requester = user
-        request.number = _next_number()
+def request_save(
+    *, approval: ApprovalRequest, user: User, subject=None, lines=None
+) -> ApprovalRequest:
+    """Create or update a draft (or a returned request) from the requester's form.
+
+    ``subject`` is the kind's own row with the form's values (default: the saved one).
+    """
+    if approval.pk is None:
+        approval.requester = user
+        approval.number = _next_number()
     else:
-        if request.requester_id != user.pk:
-            raise RequestRefused(_("Only the requester can change a request."))
-        if request.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
-            raise RequestRefused(
+        if approval.requester_id != user.pk:
+            raise Refused(_("Only the requester can change a request."))
+        if approval.status not in (RequestStatus.DRAFT, RequestStatus.RETURNED):
+            raise Refused(
                 _("%(reference)s is %(status)s and can no longer be changed.")
-                % {"reference": request.reference, "status": request.get_status_display()}
+                % {"reference": approval.reference, "status": approval.get_status_display()}
             )
-    _refresh_derived(request, lines)
-    request.full_clean()
-    request.save()
-    return request
+    spec = _spec(approval)
+    subject = _refresh_derived(approval, subject, lines)
+    errors = {}
+    for clean in (approval.full_clean, lambda: spec.clean_subject(subject)):
+        try:
+            clean()
+        except ValidationError as error:
+            errors.update(error.update_error_dict({}))
+    if errors:
+        raise ValidationError(errors)
+    approval.save()
+    subject.approval = approval
+    subject.save()
+    return approval
+
+
+def _split_fields(kind: str, fields: dict) -> tuple[dict, dict]:
+    spec = get_kind(kind)
+    own = set(spec.fields) | {f.name for f in spec.subject_model._meta.fields} - {
+        "id",
+        "tenant",
+        "approval",
+    }
+    engine = {k: v for k, v in fields.items() if k not in own}
+    subject = {k: v for k, v in fields.items() if k in own}
+    return engine, subject
 
 
 @transaction.atomic
 def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> ApprovalRequest:
-    """A draft from code (demo data, tests, the API): fields as on the form, lines as dicts."""
-    request = ApprovalRequest(kind=kind, title=title, **fields)
-    request_save(request=request, user=user)
+    """A draft from code (demo data, tests, the API): fields as on the form, lines as dicts.
+
+    The kind's own fields go to its subject; the rest (``description``) to the request.
+    """
+    if get_kind(kind) is None:
+        raise Refused(_("This kind of request is not available."))
+    engine_fields, subject_fields = _split_fields(kind, fields)
+    approval = ApprovalRequest(kind=kind, title=title, **engine_fields)
+    subject = get_kind(kind).subject_model(**subject_fields)
+    request_save(approval=approval, user=user, subject=subject)
     if lines:
         # One statement for the lines and one for their history: every write is audited.
         bulk_create_with_history(
-            [PurchaseLine(request=request, tenant=request.tenant, **line) for line in lines],
+            [PurchaseLine(request=approval, tenant=approval.tenant, **line) for line in lines],
             PurchaseLine,
             default_user=user,
             default_change_reason=_("Created with the request"),
         )
-        request_save(request=request, user=user)
-    return request
+        request_save(approval=approval, user=user)
+    return approval
 
 
-def check_complete(request: ApprovalRequest) -> None:
+def check_complete(approval: ApprovalRequest) -> None:
     """Every field the kind needs is there; raise ``ValidationError`` naming the missing ones."""
     tenant = require_current_tenant()
-    errors: dict[str, str] = {}
-    required = _("This field is required before submitting.")
-    for name in KIND_FIELDS.get(request.kind, []):
-        if name in OPTIONAL_FIELDS:
-            continue
-        value = getattr(request, name)
-        if value in (None, "") or (hasattr(value, "url") and not value):
-            errors[name] = required
-    if request.kind == RequestKind.PAYMENT:
-        currency = request.currency or tenant.currency
-        if currency != tenant.currency and request.company_amount is None:
-            errors["company_amount"] = _(
-                "The payment is in %(currency)s: give its value in %(company)s for the approval limits."
-            ) % {"currency": currency, "company": tenant.currency}
-    if request.kind == RequestKind.PURCHASE and not request.lines.exists():
-        errors["vendor"] = errors.get("vendor") or _(
-            "Add at least one line item before submitting."
-        )
-    amount_field = AMOUNT_FIELD.get(request.kind)
-    if request.amount <= 0 and amount_field not in errors:
+    spec = _spec(approval)
+    subject = spec.subject_of(approval)
+    errors = spec.required_errors(subject)
+    for name, message in spec.completeness_errors(
+        subject, approval=approval, company_currency=tenant.currency
+    ).items():
+        errors.setdefault(name, message)
+    if approval.amount <= 0 and spec.amount_field not in errors:
         # A zero or negative request would pass every threshold gate untouched.
-        errors[amount_field] = _("The amount must be more than zero to submit.")
+        errors[spec.amount_field] = _("The amount must be more than zero to submit.")
     if errors:
         raise ValidationError(errors)
 
 
-def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
+def _run_hook(approval: ApprovalRequest, hook: str) -> None:
+    """The kind's hook, inside the decision's transaction: if it raises, nothing is decided."""
+    spec = _spec(approval)
+    getattr(spec, hook)(approval, spec.subject_of(approval))
+
+
+def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
     """Work out who decides each copied gate now (after submit or resubmit).
 
     Returns the log entries that explain a skipped or passed-on gate.
     """
     directory = Directory()
     notes = []
-    for step in request.steps.order_by("position"):
-        resolution = resolve_gate(step, request, directory)
+    for step in approval.steps.order_by("position"):
+        resolution = resolve_gate(step, approval, directory)
         step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
         step.approver = resolution.approver
         step.decider_role = resolution.role
@@ -160,42 +197,44 @@ def _resolve_steps(request: ApprovalRequest) -> list[tuple[str, RequestStep, str
     return notes
 
 
-def _start(request: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
-    notes = _resolve_steps(request)
-    first = next_pending_gate(request)
+def _start(approval: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
+    notes = _resolve_steps(approval)
+    first = next_pending_gate(approval)
     to_gate = first.name if first is not None else _("Completed")
-    log_event(request, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
+    log_event(approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
     for note_action, step, note in notes:
-        log_event(request, note_action, step=step, comment=note)
+        log_event(approval, note_action, step=step, comment=note)
+    _run_hook(approval, "on_submitted")
     if first is None:
-        RequestFlow(request).complete()
-        request.save()
-        log_event(request, GateAction.COMPLETED, comment=_("No gate applies to this request."))
-        notices.later(notices.COMPLETED, request=request)
+        RequestFlow(approval).complete()
+        approval.save()
+        _run_hook(approval, "on_completed")
+        log_event(approval, GateAction.COMPLETED, comment=_("No gate applies to this request."))
+        notices.later(notices.COMPLETED, request=approval)
         return
-    enter_gate(first, request)
-    notices.later(notices.SUBMITTED, request=request, step=first)
+    enter_gate(first, approval)
+    notices.later(notices.SUBMITTED, request=approval, step=first)
 
 
 @transaction.atomic
 def request_submit(*, request_id, user: User) -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can submit a request."))
-    if request.status != RequestStatus.DRAFT:
-        raise RequestRefused(
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
+        raise Refused(_("Only the requester can submit a request."))
+    if approval.status != RequestStatus.DRAFT:
+        raise Refused(
             _("%(reference)s was already submitted (%(status)s).")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         )
-    _refresh_derived(request)
-    check_complete(request)
-    RequestFlow(request).submit()
-    request.save()
-    route = route_for(request.kind)
+    _refresh_derived(approval)
+    check_complete(approval)
+    RequestFlow(approval).submit()
+    approval.save()
+    route = route_for(approval.kind)
     bulk_create_with_history(
         [
             RequestStep(
-                request=request, tenant=request.tenant, position=position, **gate.definition()
+                request=approval, tenant=approval.tenant, position=position, **gate.definition()
             )
             for position, gate in enumerate(route.gates.order_by("position", "pk"))
         ],
@@ -203,51 +242,51 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
         default_user=user,
         default_change_reason=_("Route copied on submit"),
     )
-    _start(request, user=user, action=GateAction.SUBMITTED)
+    _start(approval, user=user, action=GateAction.SUBMITTED)
     inboxes_changed()
-    return request
+    return approval
 
 
 @transaction.atomic
 def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can resubmit a request."))
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
+        raise Refused(_("Only the requester can resubmit a request."))
     try:
-        RequestFlow(request).resubmit()
+        RequestFlow(approval).resubmit()
     except TransitionNotAllowed:
-        raise RequestRefused(
+        raise Refused(
             _("%(reference)s is %(status)s; only a returned request can be resubmitted.")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         ) from None
-    _refresh_derived(request)
-    check_complete(request)
-    request.save()
-    _start(request, user=user, action=GateAction.RESUBMITTED, comment=comment)
+    _refresh_derived(approval)
+    check_complete(approval)
+    approval.save()
+    _start(approval, user=user, action=GateAction.RESUBMITTED, comment=comment)
     inboxes_changed()
-    return request
+    return approval
 
 
 # -- decisions ------------------------------------------------------------------------
 
 
-def _already_decided_message(request: ApprovalRequest, step_id=None) -> str:
+def _already_decided_message(approval: ApprovalRequest, step_id=None) -> str:
     decisive = [GateAction.APPROVED, GateAction.REJECTED, GateAction.RETURNED, GateAction.CANCELLED]
-    log = request.log.filter(action__in=decisive).select_related("actor")
+    log = approval.log.filter(action__in=decisive).select_related("actor")
     if step_id is not None:
         log = log.filter(step_id=step_id)
     entry = log.order_by("-at", "-pk").first()
     if entry is None:
         return _("%(reference)s is %(status)s; it has no decision waiting here.") % {
-            "reference": request.reference,
-            "status": request.get_status_display(),
+            "reference": approval.reference,
+            "status": approval.get_status_display(),
         }
     return _(
         "Already decided: %(actor)s %(action)s %(reference)s at the %(gate)s gate on %(when)s."
     ) % {
-        "actor": person_name(entry.actor),
+        "actor": entry.actor.get_full_name() if entry.actor else "",
         "action": entry.get_action_display().lower(),
-        "reference": request.reference,
+        "reference": approval.reference,
         "gate": entry.from_gate or "—",
         "when": date_format(timezone.localtime(entry.at), "DATETIME_FORMAT"),
     }
@@ -259,30 +298,30 @@ OUT_OF_DATE = _lazy(
 
 
 def _check_decidable(
-    request: ApprovalRequest, step: RequestStep | None, user: User, step_id
+    approval: ApprovalRequest, step: RequestStep | None, user: User, step_id
 ) -> None:
     # A decision names the gate the person saw. Without it a second click (or
     # a crafted POST) would land on whatever gate the request has reached
     # since, deciding a gate nobody looked at.
     if step_id is None or not str(step_id).isdigit():
-        raise RequestRefused(OUT_OF_DATE)
-    if request.requester_id == user.pk:
-        raise RequestRefused(_("You cannot decide your own request."))
-    if request.status != RequestStatus.IN_REVIEW or step is None:
-        raise RequestRefused(_already_decided_message(request))
+        raise Refused(OUT_OF_DATE)
+    if approval.requester_id == user.pk:
+        raise Refused(_("You cannot decide your own request."))
+    if approval.status != RequestStatus.IN_REVIEW or step is None:
+        raise Refused(_already_decided_message(approval))
     if str(step_id) != str(step.pk):
         # The form was for a gate that has since been decided.
-        raise RequestRefused(_already_decided_message(request))
-    if not can_decide(user, step, request):
-        raise RequestRefused(
+        raise Refused(_already_decided_message(approval))
+    if not can_decide(user, step, approval):
+        raise Refused(
             _("The %(gate)s gate of %(reference)s is not yours to decide.")
-            % {"gate": step.name, "reference": request.reference}
+            % {"gate": step.name, "reference": approval.reference}
         )
 
 
 @dataclass
 class Outcome:
-    request: ApprovalRequest
+    approval: ApprovalRequest
     message: str
 
 
@@ -300,28 +339,26 @@ def request_decide(
     """
     comment = (comment or "").strip()
     try:
-        request = lock_request(request_id)
+        approval = lock_request(request_id)
     except ApprovalRequest.DoesNotExist:
-        raise RequestRefused(_("This request does not exist.")) from None
-    step = current_gate(request)
-    _check_decidable(request, step, user, step_id)
+        raise Refused(_("This request does not exist.")) from None
+    step = current_gate(approval)
+    _check_decidable(approval, step, user, step_id)
     if decision in (Decision.REJECT, Decision.RETURN) and not comment:
-        raise RequestRefused(
-            _("Say why in a comment: it is required to reject or return a request.")
-        )
+        raise Refused(_("Say why in a comment: it is required to reject or return a request."))
     behalf = on_behalf_of(user, step)
     now = timezone.now()
-    flow = RequestFlow(request)
+    flow = RequestFlow(approval)
 
     if decision == Decision.APPROVE:
-        following = next_pending_gate(request, after=step.position)
+        following = next_pending_gate(approval, after=step.position)
         step.status = StepStatus.APPROVED
         step.decided_by, step.decided_at = user, now
         step.save()
         flow.approve(last_gate=following is None)
-        request.save()
+        approval.save()
         log_event(
-            request,
+            approval,
             GateAction.APPROVED,
             step=step,
             actor=user,
@@ -331,17 +368,18 @@ def request_decide(
             with_snapshot=True,
         )
         if following is not None:
-            enter_gate(following, request, now=now)
-            notices.later(notices.APPROVED, request=request, actor=user, step=step)
+            enter_gate(following, approval, now=now)
+            notices.later(notices.APPROVED, request=approval, actor=user, step=step)
             message = _("%(reference)s approved; it moves on to %(gate)s.") % {
-                "reference": request.reference,
+                "reference": approval.reference,
                 "gate": following.name,
             }
         else:
-            log_event(request, GateAction.COMPLETED, step=step)
-            notices.later(notices.COMPLETED, request=request, actor=user)
+            log_event(approval, GateAction.COMPLETED, step=step)
+            _run_hook(approval, "on_completed")
+            notices.later(notices.COMPLETED, request=approval, actor=user)
             message = _("%(reference)s approved; it is now complete.") % {
-                "reference": request.reference
+                "reference": approval.reference
             }
 
     elif decision == Decision.REJECT:
@@ -349,9 +387,9 @@ def request_decide(
         step.decided_by, step.decided_at = user, now
         step.save()
         flow.reject()
-        request.save()
+        approval.save()
         log_event(
-            request,
+            approval,
             GateAction.REJECTED,
             step=step,
             actor=user,
@@ -359,26 +397,23 @@ def request_decide(
             comment=comment,
             with_snapshot=True,
         )
-        notices.later(notices.REJECTED, request=request, actor=user, step=step, comment=comment)
-        message = _("%(reference)s rejected.") % {"reference": request.reference}
+        _run_hook(approval, "on_rejected")
+        notices.later(notices.REJECTED, request=approval, actor=user, step=step, comment=comment)
+        message = _("%(reference)s rejected.") % {"reference": approval.reference}
 
     elif decision == Decision.RETURN:
         target = None
         if return_to not in (None, ""):
             if not str(return_to).isdigit():
-                raise RequestRefused(
-                    _("A request can only go back to a gate it has already passed.")
-                )
-            target = request.steps.filter(
+                raise Refused(_("A request can only go back to a gate it has already passed."))
+            target = approval.steps.filter(
                 pk=return_to, position__lt=step.position, status=StepStatus.APPROVED
             ).first()
             if target is None:
-                raise RequestRefused(
-                    _("A request can only go back to a gate it has already passed.")
-                )
+                raise Refused(_("A request can only go back to a gate it has already passed."))
         flow.send_back(to_requester=target is None)
-        request.save()
-        reopened = request.steps.exclude(status=StepStatus.SKIPPED)
+        approval.save()
+        reopened = approval.steps.exclude(status=StepStatus.SKIPPED)
         if target is None:
             to_gate = _("Requester")
         else:
@@ -389,7 +424,7 @@ def request_decide(
             reopen.status = StepStatus.PENDING
             reopen.save(update_fields=["status"])
         log_event(
-            request,
+            approval,
             GateAction.RETURNED,
             step=step,
             actor=user,
@@ -400,17 +435,18 @@ def request_decide(
         )
         if target is not None:
             target.refresh_from_db()
-            enter_gate(target, request, now=now)
-        notices.later(notices.RETURNED, request=request, actor=user, step=step, comment=comment)
+            enter_gate(target, approval, now=now)
+        _run_hook(approval, "on_returned")
+        notices.later(notices.RETURNED, request=approval, actor=user, step=step, comment=comment)
         message = _("%(reference)s returned to %(gate)s.") % {
-            "reference": request.reference,
+            "reference": approval.reference,
             "gate": to_gate,
         }
     else:
-        raise RequestRefused(_("Unknown decision."))
+        raise Refused(_("Unknown decision."))
 
     inboxes_changed()
-    return Outcome(request=request, message=message)
+    return Outcome(approval=approval, message=message)
 
 
 def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
@@ -422,57 +458,63 @@ def requests_approve(*, items, user: User) -> list[tuple[int, bool, str]]:
     its own savepoint: a refusal leaves the others standing.
     """
     results = []
-    for item in items:
-        request_id, step_id = item if isinstance(item, tuple) else (item, None)
+    pairs = [item if isinstance(item, tuple) else (item, None) for item in items]
+    # Locked in primary-key order, as every multi-row lock is: two people approving
+    # overlapping selections queue instead of deadlocking.
+    for request_id, step_id in sorted(pairs, key=lambda pair: pair[0]):
         try:
             with transaction.atomic():
                 outcome = request_decide(
                     request_id=request_id, user=user, decision=Decision.APPROVE, step_id=step_id
                 )
             results.append((request_id, True, outcome.message))
-        except RequestRefused as refusal:
-            results.append((request_id, False, str(refusal)))
-    return results
+        except ValidationError as refusal:
+            # A refusal, or a kind's hook that said no: this decision is rolled back.
+            results.append((request_id, False, " ".join(refusal.messages)))
+    # One outcome per request, in the order they were asked for.
+    order = {pair[0]: position for position, pair in enumerate(pairs)}
+    return sorted(results, key=lambda result: order[result[0]])
 
 
 @transaction.atomic
 def request_cancel(*, request_id, user: User, comment: str = "") -> ApprovalRequest:
-    request = lock_request(request_id)
-    if request.requester_id != user.pk:
-        raise RequestRefused(_("Only the requester can cancel a request."))
-    step = current_gate(request)
+    approval = lock_request(request_id)
+    if approval.requester_id != user.pk:
+        raise Refused(_("Only the requester can cancel a request."))
+    step = current_gate(approval)
     try:
-        RequestFlow(request).cancel()
+        RequestFlow(approval).cancel()
     except TransitionNotAllowed:
-        raise RequestRefused(
+        raise Refused(
             _("%(reference)s is %(status)s and can no longer be cancelled.")
-            % {"reference": request.reference, "status": request.get_status_display()}
+            % {"reference": approval.reference, "status": approval.get_status_display()}
         ) from None
-    request.save()
+    approval.save()
     if step is not None:
         step.status = StepStatus.PENDING
         step.save()
         # Whoever was deciding it hears that it is gone.
-        notices.later(notices.CANCELLED, request=request, actor=user, step=step, to_deciders=True)
-    log_event(request, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+        notices.later(notices.CANCELLED, request=approval, actor=user, step=step, to_deciders=True)
+    log_event(approval, GateAction.CANCELLED, step=step, actor=user, comment=comment.strip())
+    _run_hook(approval, "on_cancelled")
     inboxes_changed()
-    return request
+    return approval
 
 
 # -- comments and attachments ---------------------------------------------------------
 
 
 @transaction.atomic
-def comment_add(*, request: ApprovalRequest, user: User, body: str) -> Comment:
-    comment = Comment(request=request, author=user, body=(body or "").strip())
+def comment_add(*, approval: ApprovalRequest, user: User, body: str) -> Comment:
+    comment = Comment(request=approval, author=user, body=(body or "").strip())
     comment.full_clean()
     comment.save()
     return comment
 
 
 @transaction.atomic
-def attachment_add(*, request: ApprovalRequest, user: User, file, note: str = "") -> Attachment:
-    attachment = Attachment(request=request, uploaded_by=user, file=file, note=note)
+def attachment_add(*, approval: ApprovalRequest, user: User, file, note: str = "") -> Attachment:
+    attachment = Attachment(request=approval, uploaded_by=user, file=file, note=note)
     attachment.full_clean()
     attachment.save()
     return attachment

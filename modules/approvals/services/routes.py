@@ -6,66 +6,35 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _lazy
 
+from modules.approvals.deciders import Directory, resolve_gate
+from modules.approvals.kinds import all_kinds
 from modules.approvals.models import (
     ApprovalRequest,
-    ApproverType,
-    RequestKind,
     RequestStatus,
     Route,
     RouteGate,
 )
-from modules.approvals.routing import Directory, resolve_gate
-from modules.approvals.services.common import person_name
 from opsplatform.tenancy.context import require_current_tenant
-from tenants.roles import RoleCode
-
-DEFAULT_CHAINS = {
-    # (gate name, approver type, role, only above)
-    RequestKind.PURCHASE: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.PAYMENT: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-        (_lazy("CEO"), ApproverType.ROLE, RoleCode.CEO, 10000),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-    RequestKind.VAS: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Revenue Assurance"), ApproverType.ROLE, RoleCode.REVENUE_ASSURANCE, None),
-    ],
-    RequestKind.ASSET: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Finance"), ApproverType.ROLE, RoleCode.FINANCE, None),
-    ],
-    RequestKind.SUBSCRIPTION: [
-        (_lazy("Manager"), ApproverType.LINE_MANAGER, "", None),
-        (_lazy("Owner"), ApproverType.ROLE, RoleCode.OWNER, None),
-    ],
-}
 
 
 @transaction.atomic
 def routes_ensure_defaults() -> None:
     """Give every kind of request a route, the company's default chain, if it has none."""
     existing = set(Route.objects.values_list("kind", flat=True))
-    if len(existing) < len(RequestKind.choices):
+    if any(spec.code not in existing for spec in all_kinds()):
         # Gate names are the company's data: write them in its own language.
         with translation.override(require_current_tenant().default_language):
             _make_default_routes(existing)
 
 
 def _make_default_routes(existing: set[str]) -> None:
-    for kind, label in RequestKind.choices:
-        if kind in existing:
+    for spec in all_kinds():
+        if spec.code in existing:
             continue
-        route = Route.objects.create(kind=kind, name=str(label))
-        for position, (name, approver_type, role, above) in enumerate(DEFAULT_CHAINS[kind]):
+        route = Route.objects.create(kind=spec.code, name=str(spec.label))
+        # (gate name, approver type, role, only above): the kind's default route.
+        for position, (name, approver_type, role, above) in enumerate(spec.default_route):
             RouteGate.objects.create(
                 route=route,
                 position=position,
@@ -93,21 +62,21 @@ class PreviewGate:
     note: str
 
 
-def route_preview(request: ApprovalRequest) -> list[PreviewGate]:
+def route_preview(approval: ApprovalRequest) -> list[PreviewGate]:
     """The gates this request would travel if submitted now, with who decides each."""
     directory = Directory()
-    if request.status == RequestStatus.DRAFT:
-        gates = list(route_for(request.kind).gates.order_by("position", "pk"))
+    if approval.status == RequestStatus.DRAFT:
+        gates = list(route_for(approval.kind).gates.order_by("position", "pk"))
     else:
-        gates = list(request.steps.order_by("position"))
+        gates = list(approval.steps.order_by("position"))
     preview = []
     for gate in gates:
-        resolution = resolve_gate(gate, request, directory)
+        resolution = resolve_gate(gate, approval, directory)
         preview.append(
             PreviewGate(
                 name=gate.name,
                 applies=resolution.applies,
-                deciders=[person_name(user) for user in resolution.deciders],
+                deciders=[user.get_full_name() for user in resolution.deciders],
                 note=resolution.note,
             )
         )

@@ -1,4 +1,5 @@
-"""Factories of the approvals module, registered for the crawlers (tests/factories.py)."""
+"""Factories of the approvals module and its kinds' subjects, registered for the
+crawlers (tests/factories.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from modules.approvals.kinds.payment import PaymentDetails
 from modules.approvals.models import (
     ApprovalRequest,
     Attachment,
@@ -68,3 +70,16 @@ register(Delegation)(make_delegation)
 # Not registered in the admin (the cross-tenant crawler never asks for it), but
 # it holds a private file, which the file crawler walks.
 register(Attachment)(make_attachment)
+
+
+def make_payment_details(**fields) -> PaymentDetails:
+    """A draft payment raised by a new member; its details row (the invoice is on it)."""
+    fields.setdefault("payee", marker("Payee"))
+    fields.setdefault("payment_amount", Decimal("100"))
+    fields.setdefault("due_date", date.today())
+    return make_approval_request(kind="payment", **fields).paymentdetails
+
+
+# Not registered in the admin (the request's page shows it), but it holds the
+# invoice, a private file, which the file crawler walks.
+register(PaymentDetails)(make_payment_details)

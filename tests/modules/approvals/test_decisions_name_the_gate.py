@@ -78,7 +78,7 @@ def test_the_service_refuses_a_decision_without_a_gate(in_acme):
     request = purchase(in_acme.requester)
     services.request_submit(request_id=request.pk, user=in_acme.requester)
 
-    with pytest.raises(services.RequestRefused, match=OUT_OF_DATE):
+    with pytest.raises(services.Refused, match=OUT_OF_DATE):
         services.request_decide(request_id=request.pk, user=in_acme.manager, decision="approve")
 
     assert request.steps.get(status=StepStatus.CURRENT).name == "Manager"

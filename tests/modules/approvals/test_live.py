@@ -58,7 +58,7 @@ def test_a_refused_decision_pushes_nothing(chain):
                 request = ApprovalRequest.objects.get(pk=request_id)
                 # The gate is named (as the page does), so the refusal is "not yours".
                 decide(request, chain.ceo, "approve")
-            except services.RequestRefused:
+            except services.Refused:
                 pass
 
     async def scenario():

@@ -129,6 +129,6 @@ def test_a_refused_decision_notifies_nobody(in_acme, committed):
     with committed():
         try:
             decide(request, in_acme.ceo, "approve")
-        except services.RequestRefused:
+        except services.Refused:
             pass
     assert Notification.objects.count() == before

@@ -35,7 +35,7 @@ def race(tenant, request_id, people, step_id):
                     request_id=request_id, user=user, decision="approve", step_id=step_id
                 )
             outcomes[user.email] = "approved"
-        except services.RequestRefused as refusal:
+        except services.Refused as refusal:
             outcomes[user.email] = str(refusal)
         finally:
             connections.close_all()
@@ -86,7 +86,7 @@ def test_double_click_by_the_same_approver_makes_one_decision(chain):
                 barrier.wait(timeout=10)
                 decide(request, chain.manager, "approve", step_id=step_id)
             outcomes_list.append("approved")
-        except services.RequestRefused as refusal:
+        except services.Refused as refusal:
             outcomes_list.append(str(refusal))
         finally:
             connections.close_all()

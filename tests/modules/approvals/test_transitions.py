@@ -74,10 +74,10 @@ def test_a_purchase_travels_the_whole_chain(in_acme):
 
 def test_only_the_requester_submits_and_only_once(in_acme):
     request = purchase(in_acme.requester)
-    with pytest.raises(services.RequestRefused, match="Only the requester"):
+    with pytest.raises(services.Refused, match="Only the requester"):
         services.request_submit(request_id=request.pk, user=in_acme.manager)
     services.request_submit(request_id=request.pk, user=in_acme.requester)
-    with pytest.raises(services.RequestRefused, match="already submitted"):
+    with pytest.raises(services.Refused, match="already submitted"):
         services.request_submit(request_id=request.pk, user=in_acme.requester)
     assert request.steps.count() == 4
 
@@ -102,9 +102,9 @@ def test_a_purchase_needs_line_items(in_acme):
 
 def test_nobody_decides_a_gate_that_is_not_theirs(in_acme):
     request = submitted(in_acme)
-    with pytest.raises(services.RequestRefused, match="The Manager gate of PUR-.* is not yours"):
+    with pytest.raises(services.Refused, match="The Manager gate of PUR-.* is not yours"):
         decide(request, in_acme.ceo)
-    with pytest.raises(services.RequestRefused, match="your own request"):
+    with pytest.raises(services.Refused, match="your own request"):
         decide(request, in_acme.requester)
     assert current(request).name == "Manager"
     assert request.log.count() == 2  # submitted + CEO skipped
@@ -113,7 +113,7 @@ def test_nobody_decides_a_gate_that_is_not_theirs(in_acme):
 def test_reject_and_return_need_a_comment(in_acme):
     request = submitted(in_acme)
     for decision in (REJECT, RETURN):
-        with pytest.raises(services.RequestRefused, match="comment"):
+        with pytest.raises(services.Refused, match="comment"):
             decide(request, in_acme.manager, decision, comment="  ")
     assert current(request).name == "Manager"
 
@@ -126,7 +126,7 @@ def test_reject_finishes_the_request(in_acme):
     assert request.status == RequestStatus.REJECTED
     entry = request.log.get(action=GateAction.REJECTED)
     assert (entry.actor, entry.comment) == (in_acme.manager, "Too expensive")
-    with pytest.raises(services.RequestRefused, match="Already decided: Mark rejected"):
+    with pytest.raises(services.Refused, match="Already decided: Mark rejected"):
         decide(request, in_acme.manager, step_id=seen)
 
 
@@ -135,9 +135,7 @@ def test_a_stale_form_is_refused_with_who_decided_first(in_acme):
     seen = current(request).pk
     decide(request, in_acme.manager, step_id=seen)
     # Mark double-clicks: the second POST still names the Manager gate.
-    with pytest.raises(
-        services.RequestRefused, match="Already decided: Mark approved .* Manager gate"
-    ):
+    with pytest.raises(services.Refused, match="Already decided: Mark approved .* Manager gate"):
         decide(request, in_acme.manager, step_id=seen)
     assert request.log.filter(action=GateAction.APPROVED).count() == 1
 
@@ -151,7 +149,7 @@ def test_return_to_the_requester_then_resubmit_with_changes_shown(in_acme):
     assert not request.steps.filter(status=StepStatus.CURRENT).exists()
     # The requester edits the returned request and resubmits.
     request.title = "Laptops (2 quotes)"
-    services.request_save(request=request, user=in_acme.requester)
+    services.request_save(approval=request, user=in_acme.requester)
     services.request_resubmit(request_id=request.pk, user=in_acme.requester)
     request.refresh_from_db()
     assert (request.status, current(request).name) == (RequestStatus.IN_REVIEW, "Manager")
@@ -174,27 +172,27 @@ def test_return_to_an_earlier_gate(in_acme):
 def test_return_only_to_a_gate_already_passed(in_acme):
     request = submitted(in_acme)
     later = request.steps.get(name="Owner")
-    with pytest.raises(services.RequestRefused, match="already passed"):
+    with pytest.raises(services.Refused, match="already passed"):
         decide(request, in_acme.manager, RETURN, comment="x", return_to=later.pk)
 
 
 def test_the_requester_cancels_an_unfinished_request(in_acme):
     request = submitted(in_acme)
-    with pytest.raises(services.RequestRefused, match="Only the requester"):
+    with pytest.raises(services.Refused, match="Only the requester"):
         services.request_cancel(request_id=request.pk, user=in_acme.manager)
     services.request_cancel(request_id=request.pk, user=in_acme.requester, comment="Not needed")
     request.refresh_from_db()
     assert request.status == RequestStatus.CANCELLED
     assert not inbox(in_acme.manager).exists()
-    with pytest.raises(services.RequestRefused, match="can no longer be cancelled"):
+    with pytest.raises(services.Refused, match="can no longer be cancelled"):
         services.request_cancel(request_id=request.pk, user=in_acme.requester)
 
 
 def test_a_finished_request_cannot_be_edited(in_acme):
     request = submitted(in_acme)
     request.title = "Sneaky edit"
-    with pytest.raises(services.RequestRefused, match="can no longer be changed"):
-        services.request_save(request=request, user=in_acme.requester)
+    with pytest.raises(services.Refused, match="can no longer be changed"):
+        services.request_save(approval=request, user=in_acme.requester)
 
 
 def test_bulk_approve_reports_each_outcome(in_acme):
@@ -236,7 +234,7 @@ def test_a_delegation_that_has_ended_gives_nothing(in_acme):
         ends_on=date.today() - timedelta(days=1),
     )
     request = submitted(in_acme)
-    with pytest.raises(services.RequestRefused, match="not yours"):
+    with pytest.raises(services.Refused, match="not yours"):
         decide(request, in_acme.director)
 
 
@@ -247,7 +245,7 @@ def test_any_holder_of_a_role_decides_a_role_gate(in_acme, make_member):
     assert inbox(in_acme.ra).filter(request=request).exists()
     assert inbox(second_ra).filter(request=request).exists()
     decide(request, second_ra)
-    with pytest.raises(services.RequestRefused, match="Already decided|not yours"):
+    with pytest.raises(services.Refused, match="Already decided|not yours"):
         decide(request, in_acme.ra, step_id=request.steps.get(name="Revenue Assurance").pk)
 
 
@@ -263,10 +261,10 @@ def test_gate_log_rows_are_one_per_event(in_acme):
 
 def test_resubmit_is_only_for_a_returned_request_and_its_requester(in_acme):
     request = submitted(in_acme)
-    with pytest.raises(services.RequestRefused, match="only a returned request"):
+    with pytest.raises(services.Refused, match="only a returned request"):
         services.request_resubmit(request_id=request.pk, user=in_acme.requester)
     decide(request, in_acme.manager, RETURN, comment="Fix it")
-    with pytest.raises(services.RequestRefused, match="Only the requester"):
+    with pytest.raises(services.Refused, match="Only the requester"):
         services.request_resubmit(request_id=request.pk, user=in_acme.manager)
 
 
@@ -294,7 +292,7 @@ def test_nothing_is_decided_on_a_cancelled_request(in_acme):
     request = submitted(in_acme)
     step = current(request)
     services.request_cancel(request_id=request.pk, user=in_acme.requester)
-    with pytest.raises(services.RequestRefused, match="Already decided: Erin cancelled"):
+    with pytest.raises(services.Refused, match="Already decided: Erin cancelled"):
         decide(request, in_acme.manager, step_id=step.pk)
 
 

@@ -7,8 +7,9 @@ import logging
 
 import pytest
 
-from modules.employees import importing, jobs
+from modules.employees import jobs
 from modules.employees.importing import import_employees
+from modules.employees.importing import rows as row_checks
 from modules.employees.models import Employee, ImportJob
 from opsplatform.tenancy import tenant_context
 from tests.modules.employees.helpers import csv_bytes
@@ -68,7 +69,7 @@ def test_an_unforeseen_error_in_a_row_is_logged_and_reported_plainly(acme, monke
     def explode(*args, **kwargs):
         raise RuntimeError('relation "employees_employee" secret internals')
 
-    monkeypatch.setattr(importing, "_choice", explode)
+    monkeypatch.setattr(row_checks, "parse_choice", explode)
     with caplog.at_level(logging.ERROR, logger="modules.employees.importing"):
         report, errors = _errors(
             [{"employee_number": "E1", "first_name": "A", "employment_type": "full_time"}]

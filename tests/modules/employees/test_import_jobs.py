@@ -12,7 +12,8 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 from huey.contrib.djhuey import HUEY
 
-from modules.employees import importing, jobs
+from modules.employees import jobs
+from modules.employees.importing import lookups, plan
 from modules.employees.models import Employee, ImportJob
 from modules.employees.tasks import apply_import_job, check_import_job, release_stalled_import_jobs
 from opsplatform.tenancy import tenant_context
@@ -232,7 +233,7 @@ def test_a_check_never_stays_checking_after_an_unexpected_error(
     def explode(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr(importing, "_check_against_file", explode)
+    monkeypatch.setattr(plan, "check_against_file", explode)
     job_id = job_id_of(upload(hr_client, GOOD_FILE))
 
     with tenant_context(tenant_a):
@@ -268,7 +269,7 @@ def test_a_transient_failure_of_a_check_is_retried_with_growing_delays(
         failures.append(1)
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(importing._Lookups, "load", classmethod(lambda cls: database_away()))
+    monkeypatch.setattr(lookups.Lookups, "load", classmethod(lambda cls: database_away()))
     with django_capture_on_commit_callbacks(execute=True):
         job_id = job_id_of(upload(hr_client, GOOD_FILE))
 

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 from modules.employees import jobs
-from modules.employees.import_files import count_rows
-from modules.employees.importing import ImportFileError, import_employees
+from modules.employees.import_files import ImportFileError, count_rows
+from modules.employees.importing import import_employees
 from modules.employees.models import Employee, ImportJob
 from tests.modules.employees.helpers import csv_bytes
 from tests.modules.employees.test_import import (  # noqa: F401 - fixtures

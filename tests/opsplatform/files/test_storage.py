@@ -32,10 +32,10 @@ def messages_of(response):
 def test_an_upload_is_stored_under_a_random_name_and_keeps_its_original_name(acme):
     with tenant_context(acme.tenant):
         first = services.attachment_add(
-            request=acme.request, user=acme.employee, file=upload("Salaries 2026.pdf", pdf_bytes())
+            approval=acme.request, user=acme.employee, file=upload("Salaries 2026.pdf", pdf_bytes())
         )
         second = services.attachment_add(
-            request=acme.request, user=acme.employee, file=upload("Salaries 2026.pdf", pdf_bytes())
+            approval=acme.request, user=acme.employee, file=upload("Salaries 2026.pdf", pdf_bytes())
         )
     pattern = rf"tenants/{acme.tenant.pk}/approvals/attachments/[0-9a-f]{{32}}\.pdf"
     assert re.fullmatch(pattern, first.file.name)
@@ -49,7 +49,7 @@ def test_an_upload_is_stored_under_a_random_name_and_keeps_its_original_name(acm
 def test_a_path_in_the_uploaded_name_is_not_kept(acme):
     with tenant_context(acme.tenant):
         attachment = services.attachment_add(
-            request=acme.request, user=acme.owner, file=upload("../../etc/quote.pdf", pdf_bytes())
+            approval=acme.request, user=acme.owner, file=upload("../../etc/quote.pdf", pdf_bytes())
         )
     assert attachment.original_name == "quote.pdf"
 
@@ -57,7 +57,7 @@ def test_a_path_in_the_uploaded_name_is_not_kept(acme):
 def test_the_file_links_to_the_private_file_view(acme):
     with tenant_context(acme.tenant):
         attachment = services.attachment_add(
-            request=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
+            approval=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
         )
     assert attachment.file.url == reverse(
         "private-file", args=["approvals", "attachment", attachment.pk, "file"]
@@ -68,7 +68,7 @@ def test_the_file_links_to_the_private_file_view(acme):
 def test_an_html_file_named_invoice_pdf_is_refused_by_the_service(acme):
     with tenant_context(acme.tenant), pytest.raises(ValidationError) as error:
         services.attachment_add(
-            request=acme.request, user=acme.employee, file=upload("invoice.pdf", HTML_INVOICE)
+            approval=acme.request, user=acme.employee, file=upload("invoice.pdf", HTML_INVOICE)
         )
     assert "not an allowed type" in error.value.messages[0]
     with tenant_context(acme.tenant):
@@ -129,7 +129,7 @@ def test_a_new_companys_logo_is_stored_under_its_own_id(db):
 def test_a_stored_file_cannot_be_renamed_by_the_caller(acme):
     with tenant_context(acme.tenant):
         attachment = services.attachment_add(
-            request=acme.request, user=acme.owner, file=upload("a.pdf", pdf_bytes())
+            approval=acme.request, user=acme.owner, file=upload("a.pdf", pdf_bytes())
         )
         with pytest.raises(ValueError):
             attachment.file.field.generate_filename(attachment, "chosen/by/me.html")

@@ -18,6 +18,7 @@ from opsplatform.files import PNG
 from opsplatform.tenancy import tenant_context
 from opsplatform.urls.common import urlpatterns as common_urls
 from tests.factories import SAMPLE_CONTENT
+from tests.modules.approvals.factories import make_payment_details
 from tests.opsplatform.files.conftest import HTML_INVOICE, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +28,11 @@ SANDBOX = "sandbox; default-src 'none'"
 
 @pytest.fixture
 def invoice(acme):
+    # The invoice is on the payment's own details (modules/approvals/kinds/payment.py).
     with tenant_context(acme.tenant):
-        request = acme.request
-        request.invoice.save("Invoice März.pdf", ContentFile(pdf_bytes()), save=True)
-    return request
+        payment = make_payment_details(requester=acme.employee)
+        payment.invoice.save("Invoice März.pdf", ContentFile(pdf_bytes()), save=True)
+    return payment
 
 
 def file_url(obj, field: str) -> str:
@@ -81,7 +83,7 @@ def test_refusals_all_look_like_a_missing_file(
             url.replace(f"/{invoice.pk}/", "/999999/")
         ),
         "unknown model": client_for(tenant_a, acme.owner).get("/files/approvals/nothing/1/file/"),
-        "a field that is no file": client_for(tenant_a, acme.owner).get(file_url(invoice, "title")),
+        "a field that is no file": client_for(tenant_a, acme.owner).get(file_url(invoice, "payee")),
         "an empty file field": client_for(tenant_a, acme.owner).get(file_url(acme.person, "photo")),
     }
     assert {who: r.status_code for who, r in cases.items()} == dict.fromkeys(cases, 404)
@@ -109,10 +111,9 @@ def test_a_file_stored_before_names_were_random_is_an_opaque_download(acme, clie
         f"tenants/{acme.tenant.pk}/approvals/evil.html", ContentFile(HTML_INVOICE)
     )
     with tenant_context(acme.tenant):
-        type(acme.request).objects.filter(pk=acme.request.pk).update(
-            invoice=name, invoice_name="evil.html"
-        )
-    response = client_for(acme.tenant, acme.owner).get(file_url(acme.request, "invoice"))
+        payment = make_payment_details(requester=acme.employee)
+        type(payment).objects.filter(pk=payment.pk).update(invoice=name, invoice_name="evil.html")
+    response = client_for(acme.tenant, acme.owner).get(file_url(payment, "invoice"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="evil.html"'
@@ -158,7 +159,7 @@ S3 = {
 def test_with_s3_storage_it_redirects_to_a_short_lived_signed_download(acme, client_for):
     with tenant_context(acme.tenant):
         attachment = services.attachment_add(
-            request=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
+            approval=acme.request, user=acme.owner, file=upload("quote.pdf", pdf_bytes())
         )
     # Presigning happens locally (no network): the file need not exist in the bucket.
     with override_settings(STORAGES=S3, PRIVATE_FILES_URL_EXPIRY=60):

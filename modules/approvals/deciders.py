@@ -118,10 +118,6 @@ def next_manager_up(
     return None
 
 
-def _named(user: User) -> str:
-    return user.full_name or user.email
-
-
 def resolve_gate(
     gate: GateDefinition, request: ApprovalRequest, directory: Directory
 ) -> Resolution:
@@ -177,14 +173,14 @@ def resolve_gate(
             return Resolution(
                 applies=False,
                 note=_("Skipped: %(name)s is the requester and nobody is above them.")
-                % {"name": _named(requester)},
+                % {"name": requester.get_full_name()},
             )
         return Resolution(
             applies=True,
             approver=target,
             deciders=[target],
             note=_("%(name)s is the requester: passed to %(next)s.")
-            % {"name": _named(requester), "next": _named(target)},
+            % {"name": requester.get_full_name(), "next": target.get_full_name()},
         )
 
     if approver is None:
@@ -196,7 +192,7 @@ def resolve_gate(
                 deciders=[target],
                 note=vacancy
                 + " "
-                + _("Passed to the escalation target %(name)s.") % {"name": _named(target)},
+                + _("Passed to the escalation target %(name)s.") % {"name": target.get_full_name()},
             )
         owners = [user for user in directory.holders(RoleCode.OWNER) if user.pk != requester.pk]
         if owners:

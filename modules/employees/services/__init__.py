@@ -6,13 +6,19 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_update_with_history
 
 from modules.employees.models import Department, Employee
 from modules.employees.selectors import chain_above
+from modules.employees.validation import (
+    check_dates,
+    check_no_reporting_loop,
+    check_not_own_manager,
+    loop_message,
+)
+from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Membership, User
 
@@ -23,24 +29,21 @@ EMPLOYEE_FIELDS = {
 }
 
 
-def loop_message(names: list[str]) -> str:
-    return _("This would make a reporting loop: %(loop)s.") % {"loop": " → ".join(names)}
-
-
 def check_no_manager_loop(employee: Employee) -> None:
     """Refuse a line manager who already reports (directly or not) to ``employee``."""
-    if employee.manager_id is None:
-        return
-    if employee.pk is not None and employee.manager_id == employee.pk:
-        raise ValidationError({"manager": _("A person cannot be their own line manager.")})
-    if employee.pk is None:
+    check_not_own_manager(employee.pk, employee.manager_id)
+    if employee.manager_id is None or employee.pk is None:
         return  # nobody can report to someone who does not exist yet
-    above = chain_above(employee.manager_id)
-    if employee.pk in above:
-        loop_ids = above[: above.index(employee.pk) + 1]
-        people = {e.pk: e.full_name for e in Employee.objects.filter(pk__in=loop_ids)}
-        path = [employee.full_name] + [people.get(pk, "?") for pk in loop_ids]
-        raise ValidationError({"manager": loop_message(path)}, code="manager_loop")
+    above = chain_above(employee.manager_id)  # one query, whatever the depth
+    manager_of = dict(zip(above, above[1:], strict=False))
+    manager_of[employee.pk] = employee.manager_id
+
+    def names(loop: list[int]) -> list[str]:
+        people = {e.pk: e.full_name for e in Employee.objects.filter(pk__in=loop)}
+        people[employee.pk] = employee.full_name  # as edited, not as stored
+        return [people.get(pk, "?") for pk in loop]
+
+    check_no_reporting_loop(employee.pk, manager_of.get, names)
 
 
 def check_no_department_loop(department: Department) -> None:
@@ -50,7 +53,7 @@ def check_no_department_loop(department: Department) -> None:
     while parent is not None:
         path.append(parent.name)
         if parent.pk in seen:
-            raise ValidationError(
+            raise Refused(
                 {
                     "parent": _("This would make a loop of departments: %(loop)s.")
                     % {"loop": " → ".join(path)}
@@ -98,8 +101,7 @@ def employee_save(*, employee: Employee, reason: str = "") -> Employee:
     """Validate and save an employee edited as a whole (the admin form)."""
     employee.full_clean()
     check_no_manager_loop(employee)
-    if employee.status == Employee.Status.TERMINATED and employee.end_date is None:
-        raise ValidationError({"end_date": _("A terminated employee needs an end date.")})
+    check_dates(status=employee.status, hire_date=employee.hire_date, end_date=employee.end_date)
     if reason:
         employee._change_reason = reason
     employee.save()
@@ -122,19 +124,19 @@ def employee_terminate(
     """
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     if employee.status == Employee.Status.TERMINATED:
-        raise ValidationError(_("%(name)s is already terminated.") % {"name": employee.full_name})
+        raise Refused(_("%(name)s is already terminated.") % {"name": employee.full_name})
     if not reason.strip():
-        raise ValidationError({"termination_reason": _("Give a reason for the termination.")})
+        raise Refused({"termination_reason": _("Give a reason for the termination.")})
     reports = list(Employee.objects.filter(manager=employee).exclude(pk=employee.pk))
     active_reports = [r for r in reports if r.status != Employee.Status.TERMINATED]
     if successor is not None:
         successor = Employee.objects.get(pk=successor.pk)  # same tenant or DoesNotExist
         if successor.pk == employee.pk:
-            raise ValidationError({"successor": _("Choose someone other than the person leaving.")})
+            raise Refused({"successor": _("Choose someone other than the person leaving.")})
         if successor.status == Employee.Status.TERMINATED:
-            raise ValidationError({"successor": _("The successor is terminated.")})
+            raise Refused({"successor": _("The successor is terminated.")})
     elif active_reports:
-        raise ValidationError(
+        raise Refused(
             {
                 "successor": ngettext(
                     "%(name)s has %(count)d direct report; choose who takes over.",
@@ -155,7 +157,7 @@ def employee_terminate(
             if report.manager_id is not None:
                 chain = chain_above_with_pending(report.manager_id, reports)
                 if report.pk in chain:
-                    raise ValidationError(
+                    raise Refused(
                         {
                             "successor": loop_message(
                                 [report.full_name, successor.full_name, report.full_name]
@@ -217,36 +219,17 @@ def close_login(employee: Employee) -> None:
 
 
 @transaction.atomic
-def employee_link_login(*, employee: Employee, membership: Membership | None) -> Employee:
-    employee = Employee.objects.select_for_update().get(pk=employee.pk)
-    if membership is not None:
-        taken = Employee.objects.filter(membership=membership).exclude(pk=employee.pk).first()
-        if taken is not None:
-            raise ValidationError(
-                {
-                    "membership": _("That login already belongs to %(name)s.")
-                    % {"name": taken.full_name}
-                }
-            )
-    employee.membership = membership
-    employee._change_reason = _("Login linked") if membership else _("Login unlinked")
-    employee.full_clean()
-    employee.save()
-    return employee
-
-
-@transaction.atomic
 def employee_invite_to_login(*, employee: Employee, by: User, roles=None):
     """Invite the employee to log in at their work email; linked when they accept."""
     from tenants.roles import RoleCode
     from tenants.services import invitation_create
 
     if not employee.work_email:
-        raise ValidationError(
+        raise Refused(
             _("Add a work email before inviting %(name)s.") % {"name": employee.full_name}
         )
     if employee.membership_id:
-        raise ValidationError(_("%(name)s can already log in.") % {"name": employee.full_name})
+        raise Refused(_("%(name)s can already log in.") % {"name": employee.full_name})
     return invitation_create(
         tenant=require_current_tenant(),
         email=employee.work_email,
@@ -279,7 +262,7 @@ def employee_update_own_contact(*, employee: Employee, **changes) -> Employee:
         "emergency_contact_relation",
     }
     if set(changes) - allowed:
-        raise ValidationError(_("You can change only your contact details here."))
+        raise Refused(_("You can change only your contact details here."))
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     for name, value in changes.items():
         setattr(employee, name, value)
@@ -287,7 +270,3 @@ def employee_update_own_contact(*, employee: Employee, **changes) -> Employee:
     employee._change_reason = _("Updated by the employee (self-service)")
     employee.save()
     return employee
-
-
-def today() -> date:
-    return timezone.localdate()
