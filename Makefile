@@ -32,9 +32,11 @@ serve-prod: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## ruff, and the import layering contracts in pyproject.toml (docs/modules.md).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## Re-extract and compile translations after changing strings.
 messages: install

@@ -7,6 +7,15 @@ class OpsPlatformConfig(AppConfig):
     verbose_name = _("Platform")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def import_models(self):
+        # Before any app's models (this app comes first of the product's): every
+        # part's module.py, so a module whose requirement is not installed stops
+        # start-up with that message (opsplatform/contract/registry.py).
+        from opsplatform.contract.registry import declarations
+
+        declarations()
+        super().import_models()
+
     def ready(self):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
@@ -29,3 +38,9 @@ class OpsPlatformConfig(AppConfig):
         connection_created.connect(check_restricted_role, dispatch_uid="opsplatform.db_role")
         throttle._connect_strikes()
         audit.connect()
+
+        # Every installed part's notifications, outbox handlers and signal
+        # receivers, imported once (opsplatform/contract/registry.py).
+        from opsplatform.contract.registry import discover
+
+        discover()

@@ -17,17 +17,12 @@ from unfold.decorators import action, display
 from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidget
 
 from opsplatform.admin import LandlordModelAdmin, TenantModelAdmin, landlord_site, tenant_site
+from opsplatform.refusals import show_refusal
 from tenants import services
 from tenants.forms import RolesField
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import RoleCode
 from tenants.selectors import memberships_of_user, tenants_with_counts
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
 
 # == the tenant workspace ====================================================
 
@@ -105,7 +100,7 @@ class MembershipAdmin(TenantModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as error:
-            _report(request, error)
+            show_refusal(request, error)
             from django.http import HttpResponseRedirect
 
             return HttpResponseRedirect(request.path)

@@ -90,17 +90,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     def get_full_name(self):
+        """The one display name of a person: their name, or their email without one."""
         return self.full_name or self.email
 
     def get_short_name(self):
-        return (self.full_name or self.email).split(" ")[0]
+        return self.get_full_name().split(" ")[0]
 
     def has_perm(self, perm, obj=None):
         """Memoised for the request when no object is asked about: an admin page asks

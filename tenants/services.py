@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opsplatform.realtime.publish import close_member_sockets
+from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import tenant_context
 from tenants.models import Domain, Invitation, Membership, RoleGrant, Tenant, User
 from tenants.roles import OWNER_ONLY_ROLES, RoleCode
@@ -318,8 +319,8 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
-class InvitationClosed(ValidationError):
-    pass
+class InvitationClosed(Refused):
+    """The invitation is no longer open (accepted, revoked or expired)."""
 
 
 @transaction.atomic

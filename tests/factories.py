@@ -1,19 +1,31 @@
-"""Factories, and the registry the cross-tenant crawler reads.
+"""The kernel's factories, and the registry the crawlers read.
 
-Every model registered in the tenant admin needs an entry in ``TENANT_FACTORIES``:
-a callable that makes one row in the *current* tenant. The crawler fails,
-naming the model, when one is missing. Strings carry a unique marker so a
-test can tell one tenant's row in a page.
+Every model registered in the tenant admin (and every tenant model with a
+private file) needs an entry in the registry: a callable that makes one row in
+the *current* tenant. The kernel's are registered here; each module registers
+its own in ``tests/modules/<name>/factories.py``, which :func:`tenant_factories`
+imports for every installed app (so a module that is not installed brings no
+factories, and a new one needs no line here). The crawlers fail, naming the
+model, when one is missing. Strings carry a unique marker so a test can tell
+one tenant's row in a page.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 from itertools import count
 
 import factory
+from django.apps import apps
+from django.core.files.base import ContentFile
 from django.db.models import Model
 
+from opsplatform.files import types as file_types
+from opsplatform.files.fields import private_fields
+from opsplatform.notifications.models import Notification
 from tenants.models import Invitation, Membership, RoleGrant, User
 from tenants.roles import RoleCode
 
@@ -22,6 +34,43 @@ _sequence = count(1)
 
 def marker(prefix: str = "row") -> str:
     return f"{prefix}-{next(_sequence):05d}-mk"
+
+
+# -- the registry ------------------------------------------------------------------
+
+TENANT_FACTORIES: dict[type[Model], Callable[[], Model]] = {}
+
+
+def register(model: type[Model]):
+    def wrap(make: Callable[[], Model]):
+        TENANT_FACTORIES[model] = make
+        return make
+
+    return wrap
+
+
+def factory_modules() -> list[str]:
+    """``tests.<app>.factories`` of every installed app that has one, in app order."""
+    found = []
+    for config in apps.get_app_configs():
+        dotted = f"tests.{config.name}.factories"
+        try:
+            spec = find_spec(dotted)
+        except ModuleNotFoundError:  # no tests.<package> for a third-party app
+            spec = None
+        if spec is not None:
+            found.append(dotted)
+    return found
+
+
+def tenant_factories() -> dict[type[Model], Callable[[], Model]]:
+    """Every registered factory: the kernel's, and each installed module's."""
+    for dotted in factory_modules():
+        import_module(dotted)  # registers on first import
+    return TENANT_FACTORIES
+
+
+# -- people and access (tenants) ----------------------------------------------------
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -62,150 +111,12 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     roles = factory.LazyFunction(lambda: [RoleCode.EMPLOYEE])
 
 
-TENANT_FACTORIES: dict[type[Model], Callable[[], Model]] = {}
-
-
-def register(model: type[Model]):
-    def wrap(make: Callable[[], Model]):
-        TENANT_FACTORIES[model] = make
-        return make
-
-    return wrap
-
-
 register(Membership)(lambda: MembershipFactory())
 register(Invitation)(lambda: InvitationFactory())
 register(RoleGrant)(lambda: MembershipFactory(roles=[RoleCode.HR]).role_grants.get())
 
 
-# -- employees -------------------------------------------------------------------
-
-from datetime import date, timedelta  # noqa: E402
-
-from modules.employees.models import (  # noqa: E402
-    Department,
-    Employee,
-    EmployeeDocument,
-    Position,
-    WorkLocation,
-    WorkSchedule,
-)
-
-
-class DepartmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Department
-
-    name = factory.LazyFunction(lambda: marker("Dept"))
-
-
-class PositionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Position
-
-    title = factory.LazyFunction(lambda: marker("Title"))
-
-
-class WorkLocationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = WorkLocation
-
-    name = factory.LazyFunction(lambda: marker("Office"))
-
-
-class WorkScheduleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = WorkSchedule
-
-    name = factory.LazyFunction(lambda: marker("Schedule"))
-    working_days = factory.LazyFunction(lambda: [0, 1, 2, 3, 4])
-
-
-class EmployeeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Employee
-
-    employee_number = factory.LazyFunction(lambda: marker("E"))
-    first_name = factory.LazyFunction(lambda: marker("First"))
-    last_name = factory.LazyFunction(lambda: marker("Last"))
-    hire_date = date(2024, 1, 15)
-
-
-class EmployeeDocumentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = EmployeeDocument
-
-    employee = factory.SubFactory(EmployeeFactory)
-    kind = EmployeeDocument.Kind.PASSPORT
-    number = factory.LazyFunction(lambda: marker("P"))
-    expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=400))
-
-
-register(Department)(lambda: DepartmentFactory())
-register(Position)(lambda: PositionFactory())
-register(WorkLocation)(lambda: WorkLocationFactory())
-register(WorkSchedule)(lambda: WorkScheduleFactory())
-register(Employee)(lambda: EmployeeFactory())
-register(EmployeeDocument)(lambda: EmployeeDocumentFactory())
-
-
-# -- approvals ---------------------------------------------------------------------
-
-from decimal import Decimal  # noqa: E402
-
-from modules.approvals.models import (  # noqa: E402
-    ApprovalRequest,
-    Delegation,
-    RequestKind,
-    Route,
-)
-
-
-def make_approval_request(**fields) -> ApprovalRequest:
-    """A draft purchase with one line, raised by a new member of the current tenant."""
-    from modules.approvals import services
-
-    requester = fields.pop("requester", None) or MembershipFactory().user
-    lines = fields.pop(
-        "lines",
-        [{"description": marker("Item"), "quantity": Decimal(2), "unit_price": Decimal(50)}],
-    )
-    fields.setdefault("kind", RequestKind.PURCHASE)
-    fields.setdefault("title", marker("Request"))
-    if fields["kind"] == RequestKind.PURCHASE:
-        fields.setdefault("vendor", marker("Vendor"))
-    else:
-        lines = []
-    return services.request_create(user=requester, lines=lines, **fields)
-
-
-def make_route() -> Route:
-    """A route for a kind that has none yet, with one gate."""
-    used = set(Route.objects.values_list("kind", flat=True))
-    kind = next(value for value in RequestKind.values if value not in used)
-    route = Route.objects.create(kind=kind, name=marker("Route"))
-    route.gates.create(name="Manager", approver_type="line_manager", position=0)
-    return route
-
-
-def make_delegation() -> Delegation:
-    return Delegation.objects.create(
-        principal=MembershipFactory(),
-        deputy=MembershipFactory(),
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=7),
-        note=marker("Holiday"),
-    )
-
-
-register(ApprovalRequest)(lambda: make_approval_request())
-register(Route)(make_route)
-register(Delegation)(make_delegation)
-
-
 # -- notifications (opsplatform.notifications) --------------------------------------
-
-from opsplatform.notifications.models import Notification  # noqa: E402
 
 
 def make_notification(**fields) -> Notification:
@@ -222,15 +133,6 @@ register(Notification)(make_notification)
 
 
 # -- private files (opsplatform.files) ------------------------------------------------
-
-import io  # noqa: E402
-
-from django.core.files.base import ContentFile  # noqa: E402
-
-from modules.approvals.models import Attachment  # noqa: E402
-from modules.employees.models import ImportJob  # noqa: E402
-from opsplatform.files import types as file_types  # noqa: E402
-from opsplatform.files.fields import private_fields  # noqa: E402
 
 
 def _image(fmt: str) -> bytes:
@@ -278,26 +180,3 @@ def give_files(row: Model) -> dict[str, tuple[str, bytes]]:
         getattr(row, field.attname).save(name, ContentFile(content), save=True)
         stored[field.name] = (name, content)
     return stored
-
-
-def make_attachment() -> Attachment:
-    request = make_approval_request()
-    name, content = sample_upload(Attachment._meta.get_field("file"))
-    return Attachment.objects.create(
-        request=request, uploaded_by=request.requester, file=ContentFile(content, name=name)
-    )
-
-
-def make_import_job() -> ImportJob:
-    name, content = sample_upload(ImportJob._meta.get_field("file"))
-    return ImportJob.objects.create(file=ContentFile(content, name=name))
-
-
-# Not registered in the admin (the cross-tenant crawler never asks for them), but
-# they hold private files, which the file crawler walks.
-register(Attachment)(make_attachment)
-register(ImportJob)(make_import_job)
-
-# Approvals' kind subjects register their own factories (approvals' branch; the
-# module-contract work moves every module's factories next to its tests).
-from tests.modules.approvals import factories as _approvals_factories  # noqa: E402, F401

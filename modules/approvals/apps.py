@@ -7,6 +7,5 @@ class ApprovalsConfig(AppConfig):
     label = "approvals"
     verbose_name = _("Approvals")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from modules.approvals import dashboard, rules  # noqa: F401
+    # What it adds to the product is declared in module.py (docs/modules.md);
+    # django-rules imports rules.py.

@@ -6,10 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.admin.dashboard import register_card
 
-
-@register_card
 def approval_cards(request) -> list[dict]:
     from modules.approvals.models import OPEN_STATUSES, ApprovalRequest
     from modules.approvals.selectors import inbox_count, stuck_steps

@@ -7,6 +7,5 @@ class EmployeesConfig(AppConfig):
     label = "employees"
     verbose_name = _("Employees")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from modules.employees import dashboard, handlers  # noqa: F401
+    # What it adds to the product is declared in module.py; its signal receivers
+    # (handlers.py) are imported by the kernel's discovery (docs/modules.md).

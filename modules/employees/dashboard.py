@@ -5,10 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.admin.dashboard import register_card
 
-
-@register_card
 def people_cards(request) -> list[dict]:
     from modules.employees.models import Employee
     from modules.employees.selectors import expiring_documents

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -28,18 +27,15 @@ from opsplatform.accounts.services import (
 )
 from opsplatform.accounts.two_factor import has_device, is_required
 from opsplatform.permissions import current_roles
+from opsplatform.redirects import safe_next
 from tenants.roles import RoleCode
 
 PENDING_KEY = "_two_factor_pending_key"
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("admin:index")
+    candidate = request.POST.get("next") or request.GET.get("next")
+    return safe_next(request, candidate, reverse("admin:index"))
 
 
 def _context(site, request, **extra) -> dict:

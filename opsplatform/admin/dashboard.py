@@ -1,34 +1,31 @@
-"""The tenant dashboard. Modules add cards with :func:`register_card` (in their
-AppConfig.ready); each card function gets the request and returns zero or more
-cards, so it can hide itself from people who may not see its figures."""
+"""The tenant dashboard. Each part of the product declares its card providers
+in its ``module.py`` (``Module.cards``); a provider gets the request and returns
+zero or more cards, so it can hide itself from people who may not see its figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.utils.translation import gettext_lazy as _
 
+from opsplatform.contract.declarations import resolve
+from opsplatform.contract.features import module_enabled
+from opsplatform.contract.registry import installed_modules
+
 Card = dict
-CARD_PROVIDERS: list[Callable[[object], list[Card]]] = []
-
-
-def register_card(provider: Callable[[object], list[Card]]) -> Callable:
-    if provider not in CARD_PROVIDERS:
-        CARD_PROVIDERS.append(provider)
-    return provider
 
 
 def dashboard_callback(request, context: dict) -> dict:
-    if getattr(request, "tenant", None) is None:
+    tenant = getattr(request, "tenant", None)
+    if tenant is None:
         return context
     cards: list[Card] = []
-    for provider in CARD_PROVIDERS:
-        cards.extend(provider(request))
+    for module in installed_modules():
+        if module_enabled(module, tenant):
+            for provider in module.cards:
+                cards.extend(resolve(provider)(request))
     context["kpis"] = cards
     return context
 
 
-@register_card
 def people_and_access(request) -> list[Card]:
     from opsplatform.permissions import current_membership
     from tenants.selectors import workspace_summary

@@ -1,11 +1,15 @@
-"""Sidebars. Modules add their groups here as they arrive; each item carries a
-permission callback so a member sees only what their roles (and later, the
-company's plan) open to them."""
+"""Sidebars, composed from what each installed part declares in its ``module.py``
+(opsplatform/contract, docs/modules.md). Each item carries a permission
+callback, so a member sees only what their roles open to them; a module whose
+plan feature is off for the company shows nothing."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract.declarations import LANDLORD, TENANT, SidebarItem, dotted_path, resolve
+from opsplatform.contract.features import module_enabled
+from opsplatform.contract.registry import installed_modules
 
 
 def _url(name: str) -> str | None:
@@ -23,183 +27,46 @@ def _perm(codename: str):
     return check
 
 
+def _entry(item: SidebarItem) -> dict:
+    entry = {"title": item.title, "icon": item.icon, "link": _url(item.url)}
+    if item.permission:
+        entry["permission"] = _perm(item.permission)
+    elif item.check is not None:
+        entry["permission"] = resolve(item.check)
+    if item.badge is not None:
+        entry["badge"] = dotted_path(item.badge)
+    if item.badge_class:
+        entry["badge_class"] = item.badge_class
+    return entry
+
+
+def compose(site: str, request) -> list[dict]:
+    """The sidebar of ``site`` for this request: groups and items in their declared order."""
+    tenant = getattr(request, "tenant", None)
+    modules = [m for m in installed_modules() if module_enabled(m, tenant)]
+    groups = sorted(
+        (g for m in installed_modules() for g in m.groups if g.site == site),
+        key=lambda g: g.order,
+    )
+    items = sorted(
+        (i for m in modules for i in m.items if i.site == site),
+        key=lambda i: i.order,
+    )
+    navigation = []
+    for group in groups:
+        entries = [_entry(item) for item in items if item.group == group.key]
+        if not entries:
+            continue
+        entry = {"title": group.title, "items": entries}
+        if group.collapsible is not None:
+            entry["collapsible"] = group.collapsible
+        navigation.append(entry)
+    return navigation
+
+
 def tenant_navigation(request) -> list[dict]:
-    return [
-        {
-            "title": _("Workspace"),
-            "items": [
-                {
-                    "title": _("Dashboard"),
-                    "icon": "dashboard",
-                    "link": _url("admin:index"),
-                },
-                {
-                    "title": _("Notifications"),
-                    "icon": "notifications",
-                    "link": _url("admin:notifications_notification_changelist"),
-                    "permission": _perm("notifications.view_notification"),
-                },
-                {
-                    "title": _("Notification settings"),
-                    "icon": "notifications_active",
-                    "link": _url("admin:notifications_settings"),
-                    "permission": _perm("notifications.change_notificationpreference"),
-                },
-                {
-                    "title": _("Undelivered messages"),
-                    "icon": "outbox",
-                    "link": _url("admin:outbox_outboxattention_changelist"),
-                },
-                {
-                    "title": _("Sign-in security"),
-                    "icon": "lock",
-                    "link": _url("admin:account_security"),
-                },
-            ],
-        },
-        {
-            "title": _("People"),
-            "collapsible": False,
-            "items": [
-                {
-                    "title": _("Employees"),
-                    "icon": "badge",
-                    "link": _url("admin:employees_employee_changelist"),
-                    "permission": _perm("employees.view_employee"),
-                },
-                {
-                    "title": _("Organisation chart"),
-                    "icon": "account_tree",
-                    "link": _url("admin:employees_org_chart"),
-                    "permission": _perm("employees.view_org_chart"),
-                },
-                {
-                    "title": _("Departments"),
-                    "icon": "corporate_fare",
-                    "link": _url("admin:employees_department_changelist"),
-                    "permission": _perm("employees.change_department"),
-                },
-                {
-                    "title": _("Positions"),
-                    "icon": "work",
-                    "link": _url("admin:employees_position_changelist"),
-                    "permission": _perm("employees.change_position"),
-                },
-                {
-                    "title": _("Work locations"),
-                    "icon": "location_on",
-                    "link": _url("admin:employees_worklocation_changelist"),
-                    "permission": _perm("employees.change_worklocation"),
-                },
-                {
-                    "title": _("Work schedules"),
-                    "icon": "schedule",
-                    "link": _url("admin:employees_workschedule_changelist"),
-                    "permission": _perm("employees.change_workschedule"),
-                },
-                {
-                    "title": _("Documents"),
-                    "icon": "description",
-                    "link": _url("admin:employees_employeedocument_changelist"),
-                    "permission": _perm("employees.view_employeedocument"),
-                },
-                {
-                    "title": _("My profile"),
-                    "icon": "person",
-                    "link": _url("admin:employees_my_profile"),
-                    "permission": _perm("employees.view_own_profile"),
-                },
-            ],
-        },
-        {
-            "title": _("Approvals"),
-            "collapsible": False,
-            "items": [
-                {
-                    "title": _("Inbox"),
-                    "icon": "inbox",
-                    "link": _url("admin:approvals_inbox"),
-                    "permission": _perm("approvals.decide_request"),
-                    "badge": "modules.approvals.views.inbox_badge",
-                    "badge_class": "approvals-inbox-badge",
-                },
-                {
-                    "title": _("Requests"),
-                    "icon": "request_quote",
-                    "link": _url("admin:approvals_approvalrequest_changelist"),
-                    "permission": _perm("approvals.view_approvalrequest"),
-                },
-                {
-                    "title": _("New request"),
-                    "icon": "add_circle",
-                    "link": _url("admin:approvals_approvalrequest_add"),
-                    "permission": _perm("approvals.add_approvalrequest"),
-                },
-                {
-                    "title": _("Deputies"),
-                    "icon": "supervisor_account",
-                    "link": _url("admin:approvals_delegation_changelist"),
-                    "permission": _perm("approvals.view_delegation"),
-                },
-                {
-                    "title": _("Approval routes"),
-                    "icon": "route",
-                    "link": _url("admin:approvals_route_changelist"),
-                    "permission": _perm("approvals.change_route"),
-                },
-            ],
-        },
-        {
-            "title": _("People and access"),
-            "collapsible": False,
-            "items": [
-                {
-                    "title": _("Members"),
-                    "icon": "group",
-                    "link": _url("admin:tenants_membership_changelist"),
-                    "permission": _perm("tenants.view_membership"),
-                },
-                {
-                    "title": _("Invitations"),
-                    "icon": "forward_to_inbox",
-                    "link": _url("admin:tenants_invitation_changelist"),
-                    "permission": _perm("tenants.view_invitation"),
-                },
-            ],
-        },
-    ]
+    return compose(TENANT, request)
 
 
 def landlord_navigation(request) -> list[dict]:
-    return [
-        {
-            "title": _("Platform"),
-            "items": [
-                {
-                    "title": _("Companies"),
-                    "icon": "apartment",
-                    "link": _url("admin:tenants_tenant_changelist"),
-                },
-                {
-                    "title": _("Domains"),
-                    "icon": "language",
-                    "link": _url("admin:tenants_domain_changelist"),
-                },
-                {
-                    "title": _("Users"),
-                    "icon": "person",
-                    "link": _url("admin:tenants_user_changelist"),
-                },
-                {
-                    "title": _("Undelivered messages"),
-                    "icon": "outbox",
-                    "link": _url("admin:outbox_outboxattention_changelist"),
-                },
-                {
-                    "title": _("Sign-in security"),
-                    "icon": "lock",
-                    "link": _url("admin:account_security"),
-                },
-            ],
-        },
-    ]
+    return compose(LANDLORD, request)

@@ -39,6 +39,18 @@ class TenantAdminSite(AccountPagesMixin, UnfoldAdminSite):
     index_template = "opsplatform/dashboard.html"
     login_form = TenantLoginForm
 
+    def each_context(self, request):
+        # The styles and scripts each installed part declares (Module.styles/scripts),
+        # after the workspace's own from UNFOLD.
+        from django.templatetags.static import static
+
+        from opsplatform.contract.registry import scripts, styles
+
+        context = super().each_context(request)
+        context["styles"] = [*context["styles"], *(static(path) for path in styles())]
+        context["scripts"] = [*context["scripts"], *(static(path) for path in scripts())]
+        return context
+
     def autocomplete_view(self, request):
         # Django's search of a field's choices, which a field may open to the people
         # who fill it in (opsplatform/admin/autocomplete.py).

@@ -15,27 +15,89 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from opsplatform.admin import TenantModelAdmin, tenant_site
+from opsplatform.admin.pages import AdminPage
 from opsplatform.notifications import selectors, services
 from opsplatform.notifications.models import CHANNEL_LABELS, Notification
 from opsplatform.notifications.registry import CHANNELS, all_types
+from opsplatform.redirects import redirect_next, safe_next
 
 VIEW_PERM = "notifications.view_notification"
 SETTINGS_PERM = "notifications.change_notificationpreference"
 PER_PAGE = 25
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+def _list_url() -> str:
+    return reverse("admin:notifications_notification_changelist")
+
+
+class NotificationListPage(AdminPage):
+    """All of my notifications, newest first, unread highlighted."""
+
+    permission_required = VIEW_PERM
+    title = _("Notifications")
+    template_name = "notifications/list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        queryset = selectors.mine(user).order_by("-created_at", "-pk")
+        page = Paginator(queryset, PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page_obj=page,
+            notifications=list(page.object_list),
+            unread=selectors.unread_count(user),
+            **kwargs,
+        )
+
+
+class NotificationSettingsPage(AdminPage):
+    """Per type and channel: on or off, for me."""
+
+    permission_required = SETTINGS_PERM
+    title = _("Notification settings")
+    template_name = "notifications/settings.html"
+
+    def post(self, request):
+        choices = {
+            (kind.code, channel): f"{kind.code}:{channel}" in request.POST
+            for kind in all_types()
+            for channel in CHANNELS
+        }
+        services.preferences_save(user=request.user, choices=choices)
+        messages.success(request, _("Your notification settings are saved."))
+        return HttpResponseRedirect(request.path)
+
+    def get_context_data(self, **kwargs):
+        table = selectors.preferences_table(self.request.user)
+        groups = [
+            {
+                "module": module or _("General"),
+                "rows": [
+                    {
+                        "type": kind,
+                        "cells": [
+                            {
+                                "name": f"{kind.code}:{channel}",
+                                "channel": channel,
+                                "label": CHANNEL_LABELS[channel],
+                                "checked": table[(kind.code, channel)],
+                            }
+                            for channel in CHANNELS
+                        ],
+                    }
+                    for kind in kinds
+                ],
+            }
+            for module, kinds in groupby(all_types(), key=lambda t: str(t.module))
+        ]
+        return super().get_context_data(
+            groups=groups,
+            channels=[(channel, CHANNEL_LABELS[channel]) for channel in CHANNELS],
+            **kwargs,
+        )
 
 
 @admin.register(Notification, site=tenant_site)
@@ -94,7 +156,11 @@ class NotificationAdmin(TenantModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("bell/", wrap(self.bell_view), name="notifications_bell"),
-            path("settings/", wrap(self.settings_view), name="notifications_settings"),
+            path(
+                "settings/",
+                wrap(NotificationSettingsPage.as_view(model_admin=self)),
+                name="notifications_settings",
+            ),
             path("read-all/", wrap(self.read_all_view), name="notifications_notification_read_all"),
             path(
                 "<int:notification_id>/open/",
@@ -113,26 +179,8 @@ class NotificationAdmin(TenantModelAdmin):
         if not request.user.has_perm(perm):
             raise PermissionDenied
 
-    def _render(self, request, template: str, **context):
-        return TemplateResponse(
-            request,
-            template,
-            {**self.admin_site.each_context(request), "opts": self.model._meta, **context},
-        )
-
     def changelist_view(self, request, extra_context=None):
-        """All of my notifications, newest first, unread highlighted."""
-        self._require(request)
-        queryset = selectors.mine(request.user).order_by("-created_at", "-pk")
-        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-        return self._render(
-            request,
-            "notifications/list.html",
-            title=_("Notifications"),
-            page_obj=page,
-            notifications=list(page.object_list),
-            unread=selectors.unread_count(request.user),
-        )
+        return NotificationListPage.as_view(model_admin=self)(request)
 
     def bell_view(self, request):
         """The bell's dropdown: the latest notifications (loaded when it opens)."""
@@ -155,13 +203,7 @@ class NotificationAdmin(TenantModelAdmin):
             )
         except Notification.DoesNotExist:
             raise Http404 from None
-        fallback = reverse("admin:notifications_notification_changelist")
-        target = notification.url
-        if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return HttpResponseRedirect(target)
-        return HttpResponseRedirect(fallback)
+        return HttpResponseRedirect(safe_next(request, notification.url, _list_url()))
 
     def read_view(self, request, notification_id: int):
         self._require(request)
@@ -171,58 +213,11 @@ class NotificationAdmin(TenantModelAdmin):
             services.notification_mark_read(user=request.user, notification_id=notification_id)
         except Notification.DoesNotExist:
             raise Http404 from None
-        return HttpResponseRedirect(
-            _safe_next(request, reverse("admin:notifications_notification_changelist"))
-        )
+        return redirect_next(request, _list_url())
 
     def read_all_view(self, request):
         self._require(request)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         services.notifications_mark_all_read(user=request.user)
-        return HttpResponseRedirect(
-            _safe_next(request, reverse("admin:notifications_notification_changelist"))
-        )
-
-    def settings_view(self, request):
-        """Per type and channel: on or off, for me."""
-        self._require(request, SETTINGS_PERM)
-        types = all_types()
-        if request.method == "POST":
-            choices = {
-                (kind.code, channel): f"{kind.code}:{channel}" in request.POST
-                for kind in types
-                for channel in CHANNELS
-            }
-            services.preferences_save(user=request.user, choices=choices)
-            messages.success(request, _("Your notification settings are saved."))
-            return HttpResponseRedirect(request.path)
-        table = selectors.preferences_table(request.user)
-        groups = [
-            {
-                "module": module or _("General"),
-                "rows": [
-                    {
-                        "type": kind,
-                        "cells": [
-                            {
-                                "name": f"{kind.code}:{channel}",
-                                "channel": channel,
-                                "label": CHANNEL_LABELS[channel],
-                                "checked": table[(kind.code, channel)],
-                            }
-                            for channel in CHANNELS
-                        ],
-                    }
-                    for kind in kinds
-                ],
-            }
-            for module, kinds in groupby(types, key=lambda t: str(t.module))
-        ]
-        return self._render(
-            request,
-            "notifications/settings.html",
-            title=_("Notification settings"),
-            groups=groups,
-            channels=[(channel, CHANNEL_LABELS[channel]) for channel in CHANNELS],
-        )
+        return redirect_next(request, _list_url())

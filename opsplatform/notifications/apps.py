@@ -7,12 +7,6 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
-        from opsplatform.notifications import rules  # noqa: F401
-
-        # Each module declares its notification types in ``<module>/notifications.py``;
-        # import them all so the preferences page lists every type from the start.
-        autodiscover_modules("notifications")
+    # Each part's ``notifications.py`` (its notification types) is imported at
+    # start-up by the contract's discovery (opsplatform/contract/registry.py), and
+    # this app's ``rules.py`` by django-rules' autodiscovery.

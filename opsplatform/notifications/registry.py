@@ -1,8 +1,8 @@
 """Notification types: what a module can send, and how it reads.
 
 Each module registers its types when its ``notifications.py`` is imported
-(the notifications app imports every installed app's ``notifications`` module
-at start-up). Titles and bodies are lazy %-format strings rendered with the
+(the contract's discovery imports it at start-up, opsplatform/contract/registry.py;
+``Module.notification_types()`` lists a module's own). Titles and bodies are lazy %-format strings rendered with the
 notification's context in the recipient's language, so stored rows are
 language-neutral.
 """

@@ -9,10 +9,8 @@ class OutboxConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.utils.module_loading import autodiscover_modules
-
         from opsplatform.outbox import handlers  # noqa: F401 - the kernel's own handler
 
-        # Each app registers its handlers in ``<app>/outbox.py``; the web process
-        # (which emits) and the worker (which delivers) both know them all.
-        autodiscover_modules("outbox")
+        # Each part registers its handlers in ``<app>/outbox.py``, imported by the
+        # contract's discovery (opsplatform/contract/registry.py), so the web
+        # process (which emits) and the worker (which delivers) both know them all.

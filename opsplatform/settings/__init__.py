@@ -45,6 +45,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f".{BASE_DOMAIN},{BASE_DOMAIN},127.0.0
 PUBLIC_PORT = env("PUBLIC_PORT", "8000" if DEBUG else "")
 PUBLIC_SCHEME = env("PUBLIC_SCHEME", "http" if DEBUG else "https")
 
+# The business modules, in the order their dashboard cards come (docs/modules.md). Removing one here (or with MODULES=... in the
+# environment) removes it from the product; one a module requires must stay.
+MODULES = env_list("MODULES", "modules.employees,modules.approvals")
+
 INSTALLED_APPS = [
     "daphne",
     "unfold",
@@ -72,8 +76,7 @@ INSTALLED_APPS = [
     "opsplatform.notifications",
     "opsplatform.outbox",
     "tenants",
-    "modules.employees",
-    "modules.approvals",
+    *MODULES,
 ]
 
 MIDDLEWARE = [

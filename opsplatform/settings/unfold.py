@@ -38,15 +38,10 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "LANGUAGES": {"action": reverse_lazy("language-switch")},
     "COLORS": COLORS,
+    # The workspace's own style; each part adds its styles and scripts in its
+    # module.py (``Module.styles`` / ``Module.scripts``), appended by TenantAdminSite.
     "STYLES": [
         lambda request: static("opsplatform/admin.css"),
-        lambda request: static("opsplatform/notifications.css"),
-    ],
-    # The live channel and the notification bell (opsplatform.notifications).
-    "SCRIPTS": [
-        lambda request: static("opsplatform/notifications.js"),
-        # The approvals inbox count in the sidebar follows the live channel.
-        lambda request: static("approvals/inbox_badge.js"),
     ],
     "DASHBOARD_CALLBACK": "opsplatform.admin.dashboard.dashboard_callback",
     "SIDEBAR": {

@@ -15,7 +15,7 @@ from opsplatform.tenancy import tenant_context
 from tenants.models import RoleGrant
 from tenants.roles import RoleCode
 from tests.conftest import PASSWORD
-from tests.factories import make_approval_request
+from tests.modules.approvals.factories import make_approval_request
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from modules.employees.models import Employee
 from opsplatform.tenancy import tenant_context
 from tests.conftest import PASSWORD
-from tests.factories import EmployeeFactory
+from tests.modules.employees.factories import EmployeeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@
 reports every way tenant A's user can see tenant B's rows.
 
 It is told nothing about the models: it reads the site's registry, makes one
-row per model in each tenant through ``tests.factories.TENANT_FACTORIES``, and
+row per model in each tenant through ``tests.factories.tenant_factories()``, and
 for each of B's rows checks the change, delete and history pages (404), the
 changelist, the export, and every autocomplete that can list the model.
 """
@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from opsplatform.tenancy import tenant_context
-from tests.factories import TENANT_FACTORIES
+from tests.factories import tenant_factories
 
 
 class MissingFactory(AssertionError):
@@ -36,13 +36,14 @@ class CrawlReport:
 
 def make_rows(site: AdminSite, tenant) -> dict[type[Model], Model]:
     rows = {}
+    factories = tenant_factories()
     with tenant_context(tenant):
         for model in site._registry:
-            make = TENANT_FACTORIES.get(model)
+            make = factories.get(model)
             if make is None:
                 raise MissingFactory(
                     f"{model._meta.label} is registered in the tenant admin but has no factory: "
-                    "add one to tests/factories.py (TENANT_FACTORIES)."
+                    "add one to tests/modules/<module>/factories.py (or tests/factories.py for the kernel)."
                 )
             rows[model] = make()
     return rows

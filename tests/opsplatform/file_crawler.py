@@ -3,7 +3,7 @@ must not have it, and by A's owner, who must get it with the safe headers.
 
 It is told nothing about the models: it finds every model with a private file
 field among the installed apps, makes one row per model in A through
-``tests.factories.TENANT_FACTORIES`` (the company's own row for a field on the
+``tests.factories.tenant_factories()`` (the company's own row for a field on the
 tenant model, its logo), stores a real file in each private field, and asks:
 
 - tenant B's owner, on B's host: 404;
@@ -29,7 +29,7 @@ from opsplatform.files import access
 from opsplatform.files.fields import private_fields
 from opsplatform.tenancy import tenant_context
 from opsplatform.tenancy.models import TenantModel
-from tests.factories import TENANT_FACTORIES, give_files
+from tests.factories import give_files, tenant_factories
 from tests.opsplatform.crawler import MissingFactory
 
 
@@ -65,11 +65,11 @@ def make_files(tenant) -> list[StoredFile]:
     with tenant_context(tenant):
         for model in private_file_models():
             if issubclass(model, TenantModel):
-                make = TENANT_FACTORIES.get(model)
+                make = tenant_factories().get(model)
                 if make is None:
                     raise MissingFactory(
                         f"{model._meta.label} has a private file field but no factory: "
-                        "add one to tests/factories.py (TENANT_FACTORIES)."
+                        "add one to tests/modules/<module>/factories.py (or tests/factories.py for the kernel)."
                     )
                 row = make()
             elif model is type(tenant):

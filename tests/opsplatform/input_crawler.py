@@ -2,7 +2,7 @@
 admin site, posted with hostile values per field type, as a browser would post it.
 
 Like the cross-tenant crawler it is told nothing about the models: it reads the
-site's registry, makes a row through ``tests.factories.TENANT_FACTORIES``,
+site's registry, makes a row through ``tests.factories.tenant_factories()``,
 reads each form from the rendered page (so the posted data is what a person's
 browser sends, inlines and management forms included) and replaces one field
 at a time. Each post runs in a savepoint that is rolled back, so one accepted
@@ -25,7 +25,7 @@ from django.urls import NoReverseMatch, reverse
 
 from opsplatform.tenancy import tenant_context
 from opsplatform.validation import BIDI_CONTROLS, EARLIEST_DATE, LATEST_DATE, TEXT_MAX_LENGTH
-from tests.factories import TENANT_FACTORIES
+from tests.factories import tenant_factories
 
 HUGE = "1" + "0" * 30
 LONG_TEXT = "x" * 100_000
@@ -157,7 +157,8 @@ def crawl_inputs(site, client, tenant, urlconf: str | None = None) -> InputRepor
     """``client`` is signed in as the tenant's owner on its host."""
     report = InputReport()
     with tenant_context(tenant):
-        rows = {model: TENANT_FACTORIES[model]() for model in site._registry}
+        factories = tenant_factories()
+        rows = {model: factories[model]() for model in site._registry}
 
     for model, row in rows.items():
         prefix = f"{site.name}:{model._meta.app_label}_{model._meta.model_name}_"

@@ -23,7 +23,8 @@ from opsplatform.tenancy import tenant_context
 from opsplatform.tenancy.rls import append_only_tables
 from tenants.models import Membership
 from tests.db_roles import as_app_role
-from tests.factories import MembershipFactory, UserFactory, make_approval_request
+from tests.factories import MembershipFactory, UserFactory
+from tests.modules.approvals.factories import make_approval_request
 
 pytestmark = [pytest.mark.postgres]
 in_test_transaction = pytest.mark.django_db

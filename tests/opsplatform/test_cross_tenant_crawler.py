@@ -4,6 +4,7 @@ through any screen of any model registered in the tenant admin."""
 from __future__ import annotations
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib import admin as django_admin
 from django.urls import path
 
@@ -37,6 +38,37 @@ def test_crawler_fails_for_a_registered_model_without_a_factory(tenant_b):
     site.register(Tenant, TenantModelAdmin)
     with pytest.raises(MissingFactory, match="tenants.Tenant"):
         make_rows(site, tenant_b)
+
+
+def test_the_factory_registry_is_filled_from_each_installed_modules_factories():
+    from opsplatform.files.fields import private_fields
+    from opsplatform.tenancy.models import TenantModel
+    from tests.factories import factory_modules, tenant_factories
+
+    assert factory_modules()[:2] == [
+        "tests.modules.employees.factories",
+        "tests.modules.approvals.factories",
+    ]
+    labels = {model._meta.label for model in tenant_factories()}
+    # Every tenant admin model and every tenant model holding files has one.
+    needed = {model._meta.label for model in tenant_site._registry} | {
+        model._meta.label
+        for model in django_apps.get_models()
+        if issubclass(model, TenantModel) and private_fields(model)
+    }
+    assert needed <= labels
+    assert {"employees.Employee", "approvals.ApprovalRequest", "tenants.Membership"} <= labels
+
+
+def test_crawler_fails_for_a_module_model_whose_factory_is_missing(tenant_b, monkeypatch):
+    from modules.employees.models import Department
+    from tests import factories
+
+    without = {m: make for m, make in factories.tenant_factories().items() if m is not Department}
+    monkeypatch.setattr(factories, "TENANT_FACTORIES", without)
+    monkeypatch.setattr(factories, "factory_modules", lambda: [])
+    with pytest.raises(MissingFactory, match="employees.Department is registered"):
+        make_rows(tenant_site, tenant_b)
 
 
 # -- the crawler catches a deliberately leaky admin ---------------------------

@@ -1,7 +1,8 @@
 """Demo data: two companies, their owners, a person in both, and platform staff.
 
-Idempotent: running it again changes nothing that is already there. Later
-modules add their own demo data through ``seed_demo`` hooks (see DEMO_SEEDERS).
+Idempotent: running it again changes nothing that is already there. Each
+installed module adds its own demo data through the seeder its ``module.py``
+declares (``Module.demo``), called for each company in its context.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
+from opsplatform.contract.registry import demo_seeders
 from opsplatform.tenancy.context import tenant_context
 from tenants import services
 from tenants.links import tenant_base_url
@@ -35,12 +36,6 @@ PEOPLE = [
     ),
 ]
 
-# Later modules append "module.path.seed" callables taking (tenant, stdout).
-DEMO_SEEDERS: list[str] = [
-    "modules.employees.demo.seed",
-    "modules.approvals.demo.seed",
-]
-
 
 class Command(BaseCommand):
     help = "Create (or top up) the demo companies, people and data."
@@ -53,8 +48,7 @@ class Command(BaseCommand):
             user = self._user(email, name)
             for slug, roles in roles_by_company.items():
                 self._membership(tenants[slug], user, roles)
-        for path in DEMO_SEEDERS:
-            seeder = import_string(path)
+        for _module, seeder in demo_seeders():
             for tenant in tenants.values():
                 with tenant_context(tenant):
                     seeder(tenant=tenant, stdout=self.stdout)

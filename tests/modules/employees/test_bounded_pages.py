@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from modules.employees.models import Employee
 from opsplatform.tenancy import tenant_context
-from tests.factories import DepartmentFactory, EmployeeFactory, PositionFactory
+from tests.modules.employees.factories import DepartmentFactory, EmployeeFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 

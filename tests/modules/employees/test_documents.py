@@ -14,7 +14,7 @@ from modules.employees.tasks import remind_expiring_documents
 from opsplatform.tenancy import tenant_context
 from tenants.models import Membership
 from tenants.roles import RoleCode
-from tests.factories import EmployeeDocumentFactory, EmployeeFactory
+from tests.modules.employees.factories import EmployeeDocumentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from modules.employees.importing import import_employees
 from modules.employees.models import Employee
 from opsplatform.tenancy import tenant_context
 from tenants.roles import RoleCode
-from tests.factories import (
+from tests.modules.employees.factories import (
     DepartmentFactory,
     EmployeeFactory,
     PositionFactory,

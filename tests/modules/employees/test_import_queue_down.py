@@ -15,7 +15,7 @@ from modules.employees import jobs
 from modules.employees.models import Employee, ImportJob
 from opsplatform.outbox.models import OutboxMessage
 from opsplatform.tenancy import tenant_context
-from tests.factories import DepartmentFactory
+from tests.modules.employees.factories import DepartmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from modules.employees import services
 from modules.employees.importing import import_employees
 from modules.employees.models import Employee, ImportJob
 from modules.employees.services import import_jobs
-from tests.factories import EmployeeFactory
+from tests.modules.employees.factories import EmployeeFactory
 from tests.modules.employees.helpers import csv_bytes
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from modules.employees import services
 from modules.employees.models import Employee
 from modules.employees.selectors import ORG_CHART_PAGE_SIZE
 from opsplatform.tenancy import tenant_context
-from tests.factories import DepartmentFactory, EmployeeFactory, PositionFactory
+from tests.modules.employees.factories import DepartmentFactory, EmployeeFactory, PositionFactory
 
 pytestmark = pytest.mark.django_db
 

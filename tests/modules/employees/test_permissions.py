@@ -11,7 +11,7 @@ from modules.employees.models import Employee
 from opsplatform.tenancy import tenant_context
 from tenants.models import Membership
 from tenants.roles import RoleCode
-from tests.factories import EmployeeDocumentFactory, EmployeeFactory
+from tests.modules.employees.factories import EmployeeDocumentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from opsplatform.tenancy import tenant_context
 from tenants.roles import RoleCode
-from tests.factories import (
+from tests.modules.employees.factories import (
     DepartmentFactory,
     EmployeeDocumentFactory,
     EmployeeFactory,

@@ -16,7 +16,7 @@ from opsplatform.tenancy import tenant_context
 from tenants.models import Invitation, Membership
 from tenants.roles import RoleCode
 from tenants.services import invitation_accept
-from tests.factories import DepartmentFactory, EmployeeFactory
+from tests.modules.employees.factories import DepartmentFactory, EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 

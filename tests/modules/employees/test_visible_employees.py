@@ -8,7 +8,7 @@ import pytest
 from modules.employees.selectors import has_reports, is_manager_of, visible_employees
 from opsplatform.tenancy import tenant_context
 from tenants.roles import RoleCode
-from tests.factories import EmployeeFactory
+from tests.modules.employees.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from opsplatform.tenancy import tenant_context
 from tenants.models import User
 from tenants.roles import RoleCode
-from tests.factories import SAMPLE_CONTENT, EmployeeFactory, make_approval_request
+from tests.factories import SAMPLE_CONTENT
+from tests.modules.approvals.factories import make_approval_request
+from tests.modules.employees.factories import EmployeeFactory
 
 HTML_INVOICE = (
     b"<!DOCTYPE html><html><body><script>"

@@ -1,0 +1,79 @@
+"""What the approvals module adds to the product (docs/modules.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract import ActivityKind, Feature, Module, SidebarGroup, SidebarItem
+
+
+def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
+    return SidebarItem(
+        group="approvals",
+        title=title,
+        icon=icon,
+        url=url,
+        order=order,
+        permission=permission,
+        **extra,
+    )
+
+
+MODULE = Module(
+    name="approvals",
+    label=_("Approvals"),
+    # Requests record the requester's employee and department, and routes follow
+    # line managers and department heads.
+    requires=("employees",),
+    groups=(SidebarGroup(key="approvals", title=_("Approvals"), order=30, collapsible=False),),
+    items=(
+        _item(
+            _("Inbox"),
+            "inbox",
+            "admin:approvals_inbox",
+            10,
+            "approvals.decide_request",
+            badge="modules.approvals.views.inbox_badge",
+            badge_class="approvals-inbox-badge",
+        ),
+        _item(
+            _("Requests"),
+            "request_quote",
+            "admin:approvals_approvalrequest_changelist",
+            20,
+            "approvals.view_approvalrequest",
+        ),
+        _item(
+            _("New request"),
+            "add_circle",
+            "admin:approvals_approvalrequest_add",
+            30,
+            "approvals.add_approvalrequest",
+        ),
+        _item(
+            _("Deputies"),
+            "supervisor_account",
+            "admin:approvals_delegation_changelist",
+            40,
+            "approvals.view_delegation",
+        ),
+        _item(
+            _("Approval routes"),
+            "route",
+            "admin:approvals_route_changelist",
+            50,
+            "approvals.change_route",
+        ),
+    ),
+    cards=("modules.approvals.dashboard.approval_cards",),
+    # The inbox count in the sidebar follows the live channel.
+    scripts=("approvals/inbox_badge.js",),
+    demo="modules.approvals.demo.seed",
+    feature=Feature(code="approvals", label=_("Approvals")),
+    activity=(
+        ActivityKind(code="approvals.submitted", label=_("A request was submitted")),
+        ActivityKind(code="approvals.approved", label=_("A gate approved a request")),
+        ActivityKind(code="approvals.returned", label=_("A request was returned for rework")),
+        ActivityKind(code="approvals.rejected", label=_("A request was rejected")),
+        ActivityKind(code="approvals.completed", label=_("A request was completed")),
+        ActivityKind(code="approvals.cancelled", label=_("A request was cancelled")),
+    ),
+)

@@ -1,0 +1,23 @@
+"""The module contract: how a part of the product plugs into the kernel (docs/modules.md)."""
+
+from opsplatform.contract.declarations import (
+    LANDLORD,
+    TENANT,
+    ActivityKind,
+    Feature,
+    Limit,
+    Module,
+    SidebarGroup,
+    SidebarItem,
+)
+
+__all__ = [
+    "LANDLORD",
+    "TENANT",
+    "ActivityKind",
+    "Feature",
+    "Limit",
+    "Module",
+    "SidebarGroup",
+    "SidebarItem",
+]

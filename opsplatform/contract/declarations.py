@@ -1,0 +1,132 @@
+"""What a part of the product declares about itself (docs/modules.md).
+
+Each installed app may hold a ``module.py`` with one ``MODULE = Module(...)``.
+The kernel reads these once at start-up (``opsplatform.contract.registry``) and
+composes the sidebar, the dashboard, the scripts, the demo data and the plan's
+features from them, so adding or removing a module never edits the kernel.
+
+References to code (a badge, a card, a seeder, a usage count) may be given as
+the callable itself or as its dotted path; a dotted path keeps ``module.py``
+cheap to import, since it is read while Django starts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import import_string
+
+TENANT = "tenant"  # a company's workspace
+LANDLORD = "landlord"  # the platform staff's admin
+SITES = (TENANT, LANDLORD)
+
+Ref = str | Callable
+
+
+def resolve(ref: Ref) -> Callable:
+    """The callable a declaration names (imported on first use when it is a path)."""
+    return import_string(ref) if isinstance(ref, str) else ref
+
+
+def dotted_path(ref: Ref) -> str:
+    """The dotted path of a callable (unfold imports sidebar badges by path)."""
+    if isinstance(ref, str):
+        return ref
+    return f"{ref.__module__}.{ref.__qualname__}"
+
+
+@dataclass(frozen=True)
+class SidebarGroup:
+    """A heading in the sidebar. ``order`` places it among every module's groups."""
+
+    key: str
+    title: str  # lazy
+    order: int
+    site: str = TENANT
+    collapsible: bool | None = None  # None: unfold's default
+
+
+@dataclass(frozen=True)
+class SidebarItem:
+    """A link under a group (declared by this module or another one it requires).
+
+    ``permission`` is a permission name (``"employees.view_employee"``); ``check``
+    is a callable taking the request, for anything else. With neither, every
+    member of the site sees the item. ``badge`` returns the count shown beside it.
+    """
+
+    group: str
+    title: str  # lazy
+    icon: str  # a Material Symbols name
+    url: str  # a URL name on the site ("admin:employees_employee_changelist")
+    order: int
+    site: str = TENANT
+    permission: str = ""
+    check: Ref | None = None
+    badge: Ref | None = None
+    badge_class: str = ""
+
+
+@dataclass(frozen=True)
+class Feature:
+    """The plan feature that switches a module on for a company (read by billing)."""
+
+    code: str
+    label: str  # lazy
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Something a plan can cap, and how to count a company's use of it.
+
+    ``count`` takes the tenant and returns an int; the kernel calls it inside
+    that tenant's context.
+    """
+
+    code: str
+    label: str  # lazy
+    count: Ref
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    """An event the module reports to the activity feed (for the dashboard)."""
+
+    code: str
+    label: str  # lazy
+
+
+@dataclass(frozen=True)
+class Module:
+    """One part of the product, as the kernel sees it.
+
+    ``name`` is the app label. ``requires`` names the app labels this one cannot
+    work without; starting without one of them is an ImproperlyConfigured error.
+    ``demo`` is called as ``demo(tenant=..., stdout=...)`` inside the tenant's
+    context by ``seed_demo``. ``cards`` are dashboard card providers: each takes
+    the request and returns a list of cards (dicts with title, value, icon, link).
+    ``scripts`` and ``styles`` are static paths added to every workspace page.
+    Notification types are the ones the app's ``notifications.py`` registers
+    under ``<name>.``.
+    """
+
+    name: str
+    label: str  # lazy
+    requires: tuple[str, ...] = ()
+    groups: tuple[SidebarGroup, ...] = ()
+    items: tuple[SidebarItem, ...] = ()
+    cards: tuple[Ref, ...] = ()
+    scripts: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+    demo: Ref | None = None
+    feature: Feature | None = None
+    limits: tuple[Limit, ...] = ()
+    activity: tuple[ActivityKind, ...] = ()
+    # Set by discovery: the dotted name of the app that declared it.
+    app: str = field(default="", compare=False)
+
+    def notification_types(self) -> list:
+        from opsplatform.notifications.registry import all_types
+
+        return [t for t in all_types() if t.code.startswith(f"{self.name}.")]

@@ -1,0 +1,165 @@
+"""One discovery pass over the installed apps, and what the kernel reads from it.
+
+At start-up every installed app with a ``module.py`` (its ``MODULE``
+declaration, declarations.py) is read in ``INSTALLED_APPS`` order, before the
+models load (``OpsPlatformConfig.import_models``), and once the apps are ready
+(``OpsPlatformConfig.ready``) these submodules of it are imported once if they
+exist (third-party apps are never asked: their ``handlers`` are their own):
+
+- ``notifications``: the notification types it registers;
+- ``outbox``: the outbox handlers it registers (the web process emits, the worker delivers);
+- ``handlers``: its receivers of other parts' signals.
+
+Everything the kernel composes (sidebar, dashboard cards, scripts, demo
+seeders, plan features and limits, activity kinds) comes from the declarations,
+so the kernel names no module.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+
+from opsplatform.contract.declarations import (
+    SITES,
+    ActivityKind,
+    Feature,
+    Limit,
+    Module,
+    resolve,
+)
+
+SUBMODULES = ("notifications", "outbox", "handlers")
+
+_declarations: list[Module] | None = None
+_discovered = False
+
+
+def _submodule(app_name: str, name: str):
+    dotted = f"{app_name}.{name}"
+    try:
+        found = find_spec(dotted)
+    except ModuleNotFoundError:
+        found = None
+    return import_module(dotted) if found is not None else None
+
+
+def declarations() -> list[Module]:
+    """Every installed app's ``MODULE``, in app order, checked once.
+
+    Called before any app's models are imported (``OpsPlatformConfig.import_models``),
+    so that a module whose requirement is missing fails with a clear message
+    rather than with the import error of a model it cannot find. So ``module.py``
+    imports no models at its top.
+    """
+    global _declarations
+    if _declarations is not None:
+        return _declarations
+    found: list[Module] = []
+    for config in apps.get_app_configs():
+        declaration = _submodule(config.name, "module")
+        if declaration is None:
+            continue
+        module = getattr(declaration, "MODULE", None)
+        if not isinstance(module, Module):
+            raise ImproperlyConfigured(f"{config.name}.module must define MODULE = Module(...)")
+        found.append(_checked(module, config))
+    _check_requirements(found)
+    _declarations = found
+    return found
+
+
+def discover() -> list[Module]:
+    """The declarations, with each declaring app's notifications, outbox handlers
+    and signal receivers imported once (``OpsPlatformConfig.ready``)."""
+    global _discovered
+    found = declarations()
+    if not _discovered:
+        for module in found:
+            for name in SUBMODULES:
+                _submodule(module.app, name)
+        _discovered = True
+    return found
+
+
+def _checked(module: Module, config) -> Module:
+    if module.name != config.label:
+        raise ImproperlyConfigured(
+            f"{config.name}.module declares name {module.name!r}; it must be the app label "
+            f"{config.label!r}."
+        )
+    for part in (*module.groups, *module.items):
+        if part.site not in SITES:
+            raise ImproperlyConfigured(f"{module.name}: unknown site {part.site!r} in {part}")
+    object.__setattr__(module, "app", config.name)
+    return module
+
+
+def _check_requirements(found: list[Module]) -> None:
+    labels = {config.label for config in apps.get_app_configs()}
+    for module in found:
+        missing = [name for name in module.requires if name not in labels]
+        if missing:
+            raise ImproperlyConfigured(
+                f"{module.app} requires {', '.join(missing)}, which is not installed: add it to "
+                f"MODULES (settings) or remove {module.app} too."
+            )
+    groups = {(group.site, group.key) for module in found for group in module.groups}
+    for module in found:
+        for item in module.items:
+            if (item.site, item.group) not in groups:
+                raise ImproperlyConfigured(
+                    f"{module.name}: sidebar item {item.url!r} is in group {item.group!r}, "
+                    "which no installed module declares (declare it, or require its module)."
+                )
+
+
+def installed_modules() -> list[Module]:
+    """Every declaration, in ``INSTALLED_APPS`` order."""
+    return discover()
+
+
+def get_module(name: str) -> Module | None:
+    return next((m for m in discover() if m.name == name), None)
+
+
+def scripts() -> list[str]:
+    return [path for module in discover() for path in module.scripts]
+
+
+def styles() -> list[str]:
+    return [path for module in discover() for path in module.styles]
+
+
+def demo_seeders() -> list:
+    """``(module, seeder)`` for every module with demo data, in app order."""
+    return [(module, resolve(module.demo)) for module in discover() if module.demo]
+
+
+def plan_features() -> list[Feature]:
+    return [module.feature for module in discover() if module.feature]
+
+
+def plan_limits() -> list[Limit]:
+    return [limit for module in discover() for limit in module.limits]
+
+
+def limit_usage(tenant) -> dict[str, int]:
+    """Each limit's current use by ``tenant``, counted in its context (for billing)."""
+    from opsplatform.tenancy import tenant_context
+
+    with tenant_context(tenant):
+        return {limit.code: int(resolve(limit.count)(tenant)) for limit in plan_limits()}
+
+
+def activity_kinds() -> list[ActivityKind]:
+    return [kind for module in discover() for kind in module.activity]
+
+
+def forget() -> None:
+    """Tests that install declarations of their own call this to read them again."""
+    global _declarations
+    _declarations = None
