@@ -33,7 +33,7 @@ from collections import Counter
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-import _setup  # noqa: E402
+import _setup
 
 _setup.setup()
 

@@ -28,7 +28,7 @@ os.environ["HUEY_IMMEDIATE"] = "false"
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/2")
 os.environ["HUEY_NAME"] = "bench-approvals"
 
-import _setup  # noqa: E402
+import _setup
 
 _setup.setup()
 

@@ -126,7 +126,7 @@ def psql(sql: str) -> str:
 
 class Server:
     def __init__(self, name: str):
-        self.log = open(WORK / f"serve-prod-{name}.log", "w")  # noqa: SIM115 - open for the run
+        self.log = open(WORK / f"serve-prod-{name}.log", "w")  # open for the run
         self.process = subprocess.Popen(
             [str(ROOT / "bin" / "serve-prod")],
             cwd=ROOT,

@@ -102,7 +102,7 @@ def _from_cache(count_type: CountType, tenant_id: int, user) -> int:
             # A new token (never reused), so no value stored under an earlier one matches.
             cache.set_many(missing, None)
             tokens = [found.get(key) or missing[key] for key in token_keys]
-    except Exception:  # noqa: BLE001 - the cache is an optimisation (docs/reliability.md)
+    except Exception:  # the cache is an optimisation (docs/reliability.md)
         logger.warning("count cache unavailable", exc_info=True)
         return count_type.compute(user)
     # Counted after the tokens were read: a write that commits meanwhile replaces
@@ -110,7 +110,7 @@ def _from_cache(count_type: CountType, tenant_id: int, user) -> int:
     value = count_type.compute(user)
     try:
         cache.set(value_key, (*tokens, value), settings.COUNT_CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("count cache unavailable", exc_info=True)
     return value
 
@@ -143,7 +143,7 @@ def count_changed(
 def _renew(keys: list[str]) -> None:
     try:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
-    except Exception:  # noqa: BLE001 - values expire after COUNT_CACHE_SECONDS anyway
+    except Exception:  # values expire after COUNT_CACHE_SECONDS anyway
         logger.warning("count cache unavailable: %s not invalidated", keys, exc_info=True)
 
 

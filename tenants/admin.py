@@ -179,7 +179,7 @@ class InvitationAdmin(TenantModelAdmin):
             return form_class
 
         class CreateInvitationForm(form_class):
-            def _post_clean(inner):  # noqa: N805 - a form method
+            def _post_clean(inner):  # a form method
                 # The service is the single place an invitation is made; the form
                 # runs it so that its refusals show as form errors.
                 if inner.errors:

@@ -83,7 +83,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "pw-Secret-123")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -98,7 +98,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
 
     @factory.post_generation
-    def roles(obj, create, extracted, **kwargs):  # noqa: N805
+    def roles(obj, create, extracted, **kwargs):
         for code in extracted if extracted is not None else [RoleCode.EMPLOYEE]:
             RoleGrant.objects.create(membership=obj, role=code)
 

@@ -234,7 +234,7 @@ class Heartbeat:
     def beat(self, rows: int) -> None:
         try:
             cache.set(progress_key(self.job.pk), rows, 3600)
-        except Exception:  # the database copy below is the fallback
+        except Exception:  # noqa: BLE001 - the database copy below is the fallback
             logger.warning("import job %s: progress cache unavailable", self.job.pk)
         try:
             self._write(rows)
@@ -273,7 +273,7 @@ class Heartbeat:
         if self._connection is not None:
             try:
                 self._connection.rollback()
-            except Exception:
+            except Exception:  # noqa: BLE001 - a broken connection is dropped and reopened
                 self.__exit__()
                 self._connection = None
 

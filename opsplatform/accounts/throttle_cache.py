@@ -49,7 +49,7 @@ class FallbackCache(BaseCache):
                 return getattr(caches[self._shared_alias], method)(*args, **kwargs)
             except ValueError:
                 raise
-            except Exception:  # noqa: BLE001 - any failure of the server: count locally
+            except Exception:  # any failure of the server: count locally
                 self._skip_shared_until = time.monotonic() + RETRY_AFTER_SECONDS
                 logger.warning(
                     "Cache %r unavailable; login throttling counts in this process only.",

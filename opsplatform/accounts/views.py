@@ -135,7 +135,7 @@ def setup(request, site):
             site,
             request,
             form=form,
-            qr_svg=mark_safe(_qr_svg(pending)),  # noqa: S308 - made by qrcode from our own URL
+            qr_svg=mark_safe(_qr_svg(pending)),  # made by qrcode from our own URL
             secret=pending.config_url.split("secret=")[1].split("&")[0],
             required=is_required(request, user),
             title=_("Set up two-factor authentication"),

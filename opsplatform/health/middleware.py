@@ -34,6 +34,6 @@ class HealthCheckMiddleware:
         raw_host = request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")
         try:
             return resolve_host(raw_host).kind != "unknown"
-        except Exception:  # noqa: BLE001 - resolution needs the database; /healthz reports it
+        except Exception:  # resolution needs the database; /healthz reports it
             logger.warning("Host %r not resolved for /healthz.", raw_host, exc_info=True)
             return True

@@ -40,7 +40,7 @@ def _active_members(users) -> list:
 
 def notify(
     *, recipients, type: str, context: dict, url: str = "", actor=None
-) -> list[Notification]:  # noqa: A002
+) -> list[Notification]:
     """Notify ``recipients`` of an event of ``type`` in the current tenant.
 
     Rows are written in the caller's transaction, with one outbox message for

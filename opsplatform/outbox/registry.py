@@ -17,7 +17,7 @@ from dataclasses import dataclass
 DEFAULT_BACKOFF_MINUTES: tuple[int, ...] = (1, 5, 25, 125, 625)
 
 
-class Retry(Exception):  # noqa: N818 - a request, not an error
+class Retry(Exception):  # a request, not an error
     """Raised by a handler that did part of its work and wants the rest retried.
 
     Unlike any other exception, the effects so far are kept (an email that did

@@ -59,7 +59,7 @@ def deliver(tenant, message_id: int) -> bool:
                     entry.func(message)
                 except Retry as partial:
                     problem = partial  # what succeeded is kept (the savepoint commits)
-        except Exception as exc:  # noqa: BLE001 - recorded on the message, retried
+        except Exception as exc:  # recorded on the message, retried
             problem = exc
             logger.exception("Outbox message %s (%s) failed", message.pk, message.handler)
         if problem is None:

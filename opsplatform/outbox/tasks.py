@@ -26,7 +26,7 @@ def relay_outbox(tenant_id: int, message_ids: list[int]) -> None:
     for message_id in message_ids:
         try:
             deliver(tenant, message_id)
-        except Exception:  # noqa: BLE001 - e.g. an after-commit live push; the rest still go
+        except Exception:  # e.g. an after-commit live push; the rest still go
             logger.exception("Outbox: relay of message %s stopped", message_id)
 
 

@@ -34,7 +34,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         on any close but 4403, and the new socket joins its groups again."""
         try:
             await super().__call__(scope, receive, send)
-        except Exception:  # noqa: BLE001 - logged; the page retries
+        except Exception:  # logged; the page retries
             logger.warning(
                 "Workspace socket ended by an error; the page will retry.", exc_info=True
             )
@@ -54,7 +54,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         self.groups_joined = [group_name(tenant.pk), group_name(tenant.pk, "user", user.pk)]
         try:
             await self._join_groups()
-        except Exception:  # noqa: BLE001 - layer down: refuse, the page retries with a back-off
+        except Exception:  # layer down: refuse, the page retries with a back-off
             logger.warning("Channel layer unavailable; socket refused.", exc_info=True)
             await self.close(code=LAYER_DOWN_CODE)
             return
@@ -72,7 +72,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                     self.channel_layer.group_discard(group, self.channel_name),
                     timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS,
                 )
-            except Exception:  # noqa: BLE001 - the group entry expires on its own
+            except Exception:  # the group entry expires on its own
                 logger.info("Could not leave group %s; it will expire.", group, exc_info=True)
 
     async def _join_groups(self) -> None:
@@ -93,7 +93,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(REJOIN_SECONDS)
             try:
                 await self._join_groups()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("Channel layer unavailable; closing the socket.", exc_info=True)
                 await self.close(code=LAYER_DOWN_CODE)
                 return

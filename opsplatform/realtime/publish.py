@@ -32,7 +32,7 @@ def group_send_now(group: str, payload: dict) -> bool:
         return False
     try:
         async_to_sync(_send_with_timeout)(layer, group, {"type": "push", "payload": payload})
-    except Exception:  # noqa: BLE001 - the layer's failure must not fail the write
+    except Exception:  # the layer's failure must not fail the write
         logger.warning(
             "Live update to %s not sent: channel layer unavailable.", group, exc_info=True
         )
@@ -72,7 +72,7 @@ def publish_via_worker(*, tenant_id: int, payload: dict, user_id: int | None = N
     def send() -> None:
         try:
             send_to_group(group, payload)
-        except Exception:  # noqa: BLE001 - Redis down: the push is dropped, the write stands
+        except Exception:  # Redis down: the push is dropped, the write stands
             logger.warning("could not queue a live push to %s", group, exc_info=True)
 
     transaction.on_commit(send)

@@ -11,8 +11,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-from opsplatform.settings import *  # noqa: E402,F403
-from opsplatform.settings import env, env_bool, env_list  # noqa: E402
+from opsplatform.settings import *  # noqa: F403
+from opsplatform.settings import env, env_bool, env_list
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")

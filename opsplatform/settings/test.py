@@ -8,14 +8,14 @@ import os
 
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
-from opsplatform.settings import *  # noqa: E402,F403
-from opsplatform.settings import HUEY  # noqa: E402
+from opsplatform.settings import *  # noqa: F403
+from opsplatform.settings import HUEY
 
 HUEY = {**HUEY, "immediate": True}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

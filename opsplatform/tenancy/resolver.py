@@ -83,7 +83,7 @@ def _lookup(host: str):
 def _shared_cache_call(method: str, *args):
     try:
         return getattr(cache, method)(*args)
-    except Exception:  # noqa: BLE001 - any cache failure means "ask the database"
+    except Exception:  # any cache failure means "ask the database"
         logger.warning("Cache unavailable for %s; using the database.", method, exc_info=True)
         return None
 

@@ -72,7 +72,7 @@ def for_each_active_tenant(
                 work(tenant)
         except _AlreadyRan:
             report.skipped.append(tenant.slug)
-        except Exception:  # noqa: BLE001 - one company's failure must not stop the others
+        except Exception:  # one company's failure must not stop the others
             logger.exception("%s failed for company %s (%s)", name, tenant.slug, tenant.pk)
             report.failed.append(tenant.slug)
         else:
@@ -84,6 +84,6 @@ def for_each_active_tenant(
                 f"{name} failed for: {', '.join(report.failed)}. "
                 f"It ran for {len(report.done)} others. Tracebacks are in the worker's log.",
             )
-        except Exception:  # noqa: BLE001 - the report is best effort; the log has it all
+        except Exception:  # the report is best effort; the log has it all
             logger.exception("Could not email platform staff about %s", name)
     return report

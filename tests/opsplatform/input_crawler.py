@@ -219,7 +219,7 @@ def _post_one(client, tenant, model, url, pk, data, db_field) -> str | None:
                 before = _snapshot(model, pk) if pk else None
             try:
                 response = client.post(url, data)
-            except Exception as error:  # noqa: BLE001 - what a 500 would be
+            except Exception as error:  # what a 500 would be
                 raise _Rollback(f"raised {type(error).__name__}: {str(error)[:200]}") from error
             with tenant_context(tenant):
                 if response.status_code >= 500:

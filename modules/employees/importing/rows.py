@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -197,7 +197,7 @@ def _check_column_limits(attribute: str, value, fail) -> None:
     """The model field's own validators (digits of a salary, length...), as a row error."""
     try:
         model_field = Employee._meta.get_field(attribute)
-    except Exception:  # foreign keys are checked by lookup, by id
+    except FieldDoesNotExist:  # foreign keys are checked by lookup, by id
         return
     if model_field.is_relation or value in (None, ""):
         return

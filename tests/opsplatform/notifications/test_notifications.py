@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 CONTEXT = {"who": "Alice", "what": "the budget"}
 
 
-def send(tenant, recipients, type=PING, **kwargs):  # noqa: A002
+def send(tenant, recipients, type=PING, **kwargs):
     with tenant_context(tenant):
         return services.notify(
             recipients=recipients, type=type, context=kwargs.pop("context", CONTEXT), **kwargs
