@@ -133,6 +133,15 @@ class AuditedHistoricalRecords(HistoricalRecords):
         kwargs.setdefault("m2m_bases", (M2MHistoricalModel,))
         super().__init__(*args, **kwargs)
 
+    def finalize(self, sender, **kwargs):
+        # An append-only ledger is its own audit: its rows are never changed,
+        # and the database chains each one (audit_chain.py), so a history table
+        # would only copy it. ``legacy_history = True`` keeps the table of a
+        # ledger that had one before this rule (docs/audit.md).
+        if getattr(sender, "append_only", False) and not getattr(sender, "legacy_history", False):
+            return
+        super().finalize(sender, **kwargs)
+
     def create_history_model(self, model, inherited):
         # One HistoricalRecords object serves every TenantModel subclass
         # (inherit=True), so the base is chosen per model, not once in __init__.

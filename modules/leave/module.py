@@ -1,0 +1,56 @@
+"""What the leave module adds to the product (docs/modules.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract import ActivityKind, Feature, Module, SidebarGroup, SidebarItem
+
+
+def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
+    return SidebarItem(
+        group="leave", title=title, icon=icon, url=url, order=order, permission=permission, **extra
+    )
+
+
+MODULE = Module(
+    name="leave",
+    label=_("Leave"),
+    # Balances belong to employees, and requests travel the approvals engine.
+    requires=("employees", "approvals"),
+    groups=(SidebarGroup(key="leave", title=_("Leave"), order=25, collapsible=False),),
+    items=(
+        _item(
+            _("Leave types"),
+            "category",
+            "admin:leave_leavetype_changelist",
+            60,
+            "leave.change_leavetype",
+        ),
+        _item(
+            _("Leave policies"),
+            "policy",
+            "admin:leave_leavepolicy_changelist",
+            70,
+            "leave.change_leavepolicy",
+        ),
+        _item(
+            _("Holiday calendars"),
+            "event",
+            "admin:leave_holidaycalendar_changelist",
+            80,
+            "leave.change_holidaycalendar",
+        ),
+        _item(
+            _("Blackout periods"),
+            "event_busy",
+            "admin:leave_blackoutperiod_changelist",
+            90,
+            "leave.change_blackoutperiod",
+        ),
+    ),
+    feature=Feature(code="leave", label=_("Leave")),
+    activity=(
+        ActivityKind(code="leave.requested", label=_("Leave was requested")),
+        ActivityKind(code="leave.approved", label=_("Leave was approved")),
+        ActivityKind(code="leave.cancelled", label=_("Leave was cancelled")),
+    ),
+)
