@@ -1,0 +1,28 @@
+"""Balances come from the ledger by one aggregate, never by replaying entries in Python."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from modules.leave.models import ZERO, LedgerEntry
+
+
+def balance_on(employee, leave_type, on: date | None = None) -> Decimal:
+    """The balance of one person and leave type: every entry effective up to ``on``
+    (every entry when ``on`` is None), reservations of pending requests included."""
+    entries = LedgerEntry.objects.filter(employee=employee, leave_type=leave_type)
+    if on is not None:
+        entries = entries.filter(effective_on__lte=on)
+    return entries.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def balances_of(employee, on: date | None = None) -> dict[int, Decimal]:
+    """{leave type id: balance} for one person, in one query."""
+    entries = LedgerEntry.objects.filter(employee=employee)
+    if on is not None:
+        entries = entries.filter(effective_on__lte=on)
+    rows = entries.values("leave_type_id").annotate(total=Sum("amount"))
+    return {row["leave_type_id"]: row["total"] for row in rows}
