@@ -35,3 +35,17 @@ for model in (
     rules.add_perm(f"leave.delete_{model}", runs_leave)
 
 rules.add_perm("leave.view_ledgerentry", runs_leave)
+
+
+@rules.predicate
+def has_employee_record(user) -> bool:
+    from modules.employees.selectors import my_employee
+
+    return my_employee(user) is not None
+
+
+# The request page: every member with an employee record; HR names someone else.
+rules.add_perm("leave.request_leave", is_member & has_employee_record)
+rules.add_perm("leave.request_for_others", runs_leave)
+# Cancelling granted leave after it started (the person may before it starts).
+rules.add_perm("leave.cancel_any_leave", runs_leave)
