@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from modules.employees.models import Employee
 from modules.leave.models import LeaveRequest, LeaveType
 
 Part = LeaveRequest.Part
@@ -18,11 +17,11 @@ class DateInput(forms.DateInput):
 class RequestLeaveForm(forms.Form):
     employee = forms.ModelChoiceField(
         label=_("Employee"),
-        queryset=Employee.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Empty: yourself."),
     )
-    leave_type = forms.ModelChoiceField(label=_("Leave type"), queryset=LeaveType.objects.none())
+    leave_type = forms.ModelChoiceField(label=_("Leave type"), queryset=None)
     start_date = forms.DateField(label=_("From"), widget=DateInput)
     end_date = forms.DateField(label=_("Until"), widget=DateInput)
     start_part = forms.ChoiceField(label=_("First day"), choices=Part.choices, initial=Part.FULL)

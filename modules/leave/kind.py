@@ -71,8 +71,9 @@ class LeaveKind(RequestKindSpec):
     def completeness_errors(self, subject, *, approval, company_currency):
         from modules.leave.validation import static_errors
         from modules.leave.working_days import company_today
+        from opsplatform.tenancy.context import require_current_tenant
 
-        today = company_today(approval.tenant)
+        today = company_today(require_current_tenant())
         return {
             field: refusal.messages[0]
             for field, refusal in static_errors(subject, today=today).items()
