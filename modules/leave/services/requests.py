@@ -62,8 +62,9 @@ def reserve(subject: LeaveRequest) -> None:
     lock_employee(subject.employee_id)
     cost = cost_of(subject)
     check_booking(subject, cost)
-    subject.duration = cost.amount
-    subject.save(update_fields=["duration"])
+    if subject.duration != cost.amount:  # worked out with the draft; saved again if it moved
+        subject.duration = cost.amount
+        subject.save(update_fields=["duration"])
     if not subject.leave_type.tracks_balance:
         return
     made, _held = _outstanding(subject)

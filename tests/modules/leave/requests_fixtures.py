@@ -15,8 +15,8 @@ from modules.leave.models import LeavePolicy, LeaveType, LedgerEntry, PolicyAssi
 from modules.leave.services.ledger import entry_post
 from modules.leave.services.requests import leave_request_submit
 from opsplatform.tenancy import tenant_context
-from tests.modules.approvals.conftest import Chain, chain, decide, gate_of, link_employee  # noqa: F401
 from tenants.roles import RoleCode
+from tests.modules.approvals.conftest import Chain, chain, decide, gate_of, link_employee
 
 
 def monday_after(days: int) -> date:

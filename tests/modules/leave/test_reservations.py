@@ -36,7 +36,9 @@ def kinds(approval):
 @pytest.mark.django_db
 def test_submitting_reserves_the_working_days(in_office):
     erin = in_office.employee(in_office.requester)
-    approval = ask(in_office.requester, in_office.annual, monday_after(7), monday_after(7) + timedelta(days=2))
+    approval = ask(
+        in_office.requester, in_office.annual, monday_after(7), monday_after(7) + timedelta(days=2)
+    )
     assert approval.status == RequestStatus.IN_REVIEW
     assert approval.amount == Decimal("3")
     assert kinds(approval) == [(Kind.RESERVATION, Decimal("-3"))]
@@ -47,7 +49,9 @@ def test_submitting_reserves_the_working_days(in_office):
 @pytest.mark.django_db
 def test_approval_turns_the_reservation_into_use(in_office):
     erin = in_office.employee(in_office.requester)
-    approval = ask(in_office.requester, in_office.annual, monday_after(7), monday_after(7) + timedelta(days=1))
+    approval = ask(
+        in_office.requester, in_office.annual, monday_after(7), monday_after(7) + timedelta(days=1)
+    )
     decide(approval, in_office.manager)
     approval.refresh_from_db()
     assert approval.status == RequestStatus.COMPLETED
@@ -74,7 +78,11 @@ def test_a_returned_request_resubmitted_reserves_again(in_office):
     approval = ask(in_office.requester, in_office.annual, monday_after(7))
     decide(approval, in_office.manager, "return", comment="Which week?")
     services.request_resubmit(request_id=approval.pk, user=in_office.requester)
-    assert [kind for kind, _amount in kinds(approval)] == [Kind.RESERVATION, Kind.RELEASE, Kind.RESERVATION]
+    assert [kind for kind, _amount in kinds(approval)] == [
+        Kind.RESERVATION,
+        Kind.RELEASE,
+        Kind.RESERVATION,
+    ]
 
 
 @pytest.mark.django_db
@@ -90,7 +98,12 @@ def test_cancelling_a_pending_request_releases_it(in_office):
 def test_pending_requests_count_against_the_next_one(in_office):
     start = monday_after(7)
     ask(in_office.requester, in_office.annual, start, start + timedelta(days=11))  # 10 days
-    ask(in_office.requester, in_office.annual, start + timedelta(days=14), start + timedelta(days=25))
+    ask(
+        in_office.requester,
+        in_office.annual,
+        start + timedelta(days=14),
+        start + timedelta(days=25),
+    )
     with pytest.raises(Refused) as refusal:
         ask(in_office.requester, in_office.annual, start + timedelta(days=28))
     assert refusal.value.code == "balance"
