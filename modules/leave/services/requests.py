@@ -157,6 +157,10 @@ def leave_request_submit(
                 field="employee",
             )
         requester = membership.user
+    if start_date and end_date and end_date < start_date:
+        raise Refused(
+            _("The last day cannot be before the first day."), code="dates", field="end_date"
+        )
     draft = LeaveRequest(
         employee=employee,
         leave_type=leave_type,
