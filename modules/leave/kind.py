@@ -60,8 +60,10 @@ class LeaveKind(RequestKindSpec):
         return cost.days if cost is not None else ZERO
 
     def amount_display(self, approval) -> str:
-        text = f"{approval.amount:.2f}".rstrip("0").rstrip(".")
-        return _now("%(n)s days") % {"n": text}
+        from modules.leave.models import Unit
+        from modules.leave.validation import amount_text
+
+        return amount_text(approval.amount, Unit.DAYS)
 
     def approval_waived(self, approval, subject) -> str:
         if subject.leave_type_id and not subject.leave_type.requires_approval:

@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from modules.approvals.models import RequestStatus
 from modules.leave.models import ZERO, BlackoutPeriod, LeaveRequest, Unit
@@ -29,8 +30,12 @@ BOOKED = (RequestStatus.IN_REVIEW, RequestStatus.COMPLETED)
 
 
 def amount_text(value, unit: str) -> str:
+    """"3 days", "1 day", "2.5 days", "4 hours" (the type's unit)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return _("%(n)s hours") % {"n": text} if unit == Unit.HOURS else _("%(n)s days") % {"n": text}
+    count = 1 if value == 1 else 2  # "1.5 day" reads wrong: only exactly one is singular
+    if unit == Unit.HOURS:
+        return ngettext("%(n)s hour", "%(n)s hours", count) % {"n": text}
+    return ngettext("%(n)s day", "%(n)s days", count) % {"n": text}
 
 
 def _day(value: date) -> str:
