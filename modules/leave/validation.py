@@ -30,7 +30,7 @@ BOOKED = (RequestStatus.IN_REVIEW, RequestStatus.COMPLETED)
 
 
 def amount_text(value, unit: str) -> str:
-    """"3 days", "1 day", "2.5 days", "4 hours" (the type's unit)."""
+    """ "3 days", "1 day", "2.5 days", "4 hours" (the type's unit)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     count = 1 if value == 1 else 2  # "1.5 day" reads wrong: only exactly one is singular
     if unit == Unit.HOURS:

@@ -8,19 +8,24 @@ the team is off then and the route the request would take.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from modules.approvals.selectors import visible_requests
 from modules.employees.models import Employee
 from modules.employees.selectors import my_employee, visible_employees
 from modules.leave.forms import RequestLeaveForm
 from modules.leave.models import LeaveRequest, LeaveType
-from modules.leave.selectors.requests import request_preview
-from modules.leave.services.requests import leave_request_submit
+from modules.leave.selectors.requests import my_granted_leave, request_preview
+from modules.leave.services.requests import leave_cancel_approved, leave_request_submit
 from opsplatform.admin.pages import AdminPage
+from opsplatform.redirects import redirect_next
 from opsplatform.refusals import Refused, show_refusal
 from tenants.models import Membership
 
@@ -81,7 +86,31 @@ class RequestLeaveView(AdminPage):
             form=form,
             warning=warning,
             preview_url=reverse("admin:leave_request_preview"),
+            my_leave=my_granted_leave(self.request.user),
         )
+
+
+@require_POST
+def cancel(request, model_admin, pk: int):
+    """Cancel granted leave (the person before it starts, HR any time)."""
+    subject = (
+        LeaveRequest.objects.filter(pk=pk, approval__in=visible_requests(request.user))
+        .select_related("approval")
+        .first()
+    )
+    if subject is None:
+        raise Http404
+    try:
+        leave_cancel_approved(
+            request=subject, user=request.user, reason=request.POST.get("reason", "")
+        )
+    except Refused as refusal:
+        show_refusal(request, refusal)
+    else:
+        messages.success(
+            request, _("%(reference)s cancelled.") % {"reference": subject.approval.reference}
+        )
+    return redirect_next(request, reverse("admin:leave_request_new"))
 
 
 def preview(request, model_admin):

@@ -21,4 +21,9 @@ def request_urls(model_admin) -> list:
             wrap(lambda request: views.preview(request, model_admin)),
             name="leave_request_preview",
         ),
+        path(
+            "request/<int:pk>/cancel/",
+            wrap(lambda request, pk: views.cancel(request, model_admin, pk)),
+            name="leave_request_cancel",
+        ),
     ]

@@ -107,3 +107,18 @@ def request_preview(subject: LeaveRequest, *, user) -> dict:
         for gate in route_preview(approval)
     ]
     return result
+
+
+def my_granted_leave(user) -> list[LeaveRequest]:
+    """The person's own granted leave that is not over (the page lists it to cancel)."""
+    today = company_today(require_current_tenant())
+    return list(
+        LeaveRequest.objects.filter(
+            approval__requester_id=user.pk,
+            approval__status=RequestStatus.COMPLETED,
+            cancelled_at__isnull=True,
+            end_date__gte=today,
+        )
+        .select_related("approval", "leave_type")
+        .order_by("start_date", "pk")[:20]
+    )

@@ -75,3 +75,32 @@ def test_it_is_cancelled_once(in_office):
     with pytest.raises(Refused, match="already cancelled"):
         leave_cancel_approved(request=leave, user=in_office.requester)
     assert LedgerEntry.objects.filter(request=leave, kind="credit").count() == 1
+
+
+def test_the_page_cancels_granted_leave_by_post_only(office, client_for, make_member):
+    from django.urls import reverse
+
+    from opsplatform.tenancy import tenant_context
+
+    with tenant_context(office.tenant):
+        leave = granted(office, monday_after(7), monday_after(7))
+    address = reverse(
+        "admin:leave_request_cancel", args=[leave.pk], urlconf="opsplatform.urls.tenant"
+    )
+    client = client_for(office.tenant, office.requester)
+    assert client.get(address).status_code == 405
+    # Someone who may not see it gets a 404, not a refusal that admits it exists.
+    colleague = make_member(office.tenant, "eve@acme.test")
+    assert client_for(office.tenant, colleague).post(address).status_code == 404
+    assert client.post(address, {"reason": "No longer needed"}).status_code == 302
+    with tenant_context(office.tenant):
+        leave.refresh_from_db()
+        assert leave.cancelled_at is not None
+
+
+def test_cancelling_tells_the_manager(in_office):
+    from opsplatform.notifications.models import Notification
+
+    leave = granted(in_office, monday_after(7), monday_after(7))
+    leave_cancel_approved(request=leave, user=in_office.requester)
+    assert Notification.objects.filter(recipient=in_office.manager, type_code="leave.cancelled").exists()
