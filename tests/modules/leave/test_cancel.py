@@ -103,4 +103,6 @@ def test_cancelling_tells_the_manager(in_office):
 
     leave = granted(in_office, monday_after(7), monday_after(7))
     leave_cancel_approved(request=leave, user=in_office.requester)
-    assert Notification.objects.filter(recipient=in_office.manager, type_code="leave.cancelled").exists()
+    assert Notification.objects.filter(
+        recipient=in_office.manager, type_code="leave.cancelled"
+    ).exists()
