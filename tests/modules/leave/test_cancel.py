@@ -98,6 +98,22 @@ def test_the_page_cancels_granted_leave_by_post_only(office, client_for, make_me
         assert leave.cancelled_at is not None
 
 
+def test_hr_cancels_anyones_leave_from_the_endpoint(office, client_for):
+    from django.urls import reverse
+
+    from opsplatform.tenancy import tenant_context
+
+    with tenant_context(office.tenant):
+        leave = granted(office, monday_after(7), monday_after(7))
+    address = reverse(
+        "admin:leave_request_cancel", args=[leave.pk], urlconf="opsplatform.urls.tenant"
+    )
+    assert client_for(office.tenant, office.hr).post(address).status_code == 302
+    with tenant_context(office.tenant):
+        leave.refresh_from_db()
+        assert leave.cancelled_at is not None
+
+
 def test_cancelling_tells_the_manager(in_office):
     from opsplatform.notifications.models import Notification
 
