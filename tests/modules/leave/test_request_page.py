@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from modules.approvals.models import ApprovalRequest, RequestStatus
 from modules.leave.models import LeaveRequest
+from modules.leave.services.ledger import entry_post
 from opsplatform.tenancy import tenant_context
+from tests.modules.approvals.conftest import link_employee
 
 from .requests_fixtures import *  # noqa: F403
 from .requests_fixtures import ask, gate_of, monday_after
@@ -133,3 +137,40 @@ def test_hr_requests_for_another_employee_who_becomes_the_requester(office, clie
         approval = ApprovalRequest.objects.get(kind="leave")
         assert approval.requester == office.requester
         assert approval.steps.get(name="Manager").approver == office.manager
+
+
+def _preview_queries(office, client, start) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            url("leave_request_preview"), form(office, start, start + timedelta(days=4))
+        )
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_preview_costs_the_same_queries_however_many_are_off(office, client_for, make_member):
+    client = client_for(office.tenant, office.requester)
+    start = monday_after(7)
+    client.get(url("leave_request_preview"), form(office, start))  # warm the per-request caches
+    with tenant_context(office.tenant):
+        ask(office.manager, office.annual, start)
+    one = _preview_queries(office, client, start)
+    for n in range(5):
+        colleague = make_member(office.tenant, f"colleague{n}@acme.test")
+        with tenant_context(office.tenant):
+            link_employee(
+                colleague,
+                number=f"C-{n}",
+                manager=office.employee(office.manager),
+                department=office.department,
+            )
+            entry_post(
+                employee=office.employee(colleague),
+                leave_type=office.annual,
+                kind="allocation",
+                amount=5,
+                effective_on=start,
+                reason="Opening",
+            )
+            ask(colleague, office.annual, start + timedelta(days=1))
+    assert _preview_queries(office, client, start) == one
