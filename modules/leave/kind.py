@@ -65,7 +65,8 @@ class LeaveKind(RequestKindSpec):
 
         return amount_text(approval.amount, Unit.DAYS)
 
-    def approval_waived(self, approval, subject) -> str:
+    def approval_waived(self, approval) -> str:
+        subject = self.subject_of(approval)
         if subject.leave_type_id and not subject.leave_type.requires_approval:
             return _now("%(type)s needs no approval.") % {"type": subject.leave_type}
         return ""

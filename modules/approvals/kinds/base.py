@@ -85,7 +85,7 @@ class RequestKindSpec:
         """The amount as lists, the inbox, the page and notices show it (money by default)."""
         return f"{approval.amount:,.2f} {approval.currency}".strip()
 
-    def approval_waived(self, approval, subject) -> str:
+    def approval_waived(self, approval) -> str:
         """Why this request needs no gate at all (every gate is skipped), or "" when it does."""
         return ""
 

@@ -180,8 +180,7 @@ def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, st
     """
     directory = Directory()
     notes = []
-    spec = _spec(approval)
-    waived = spec.approval_waived(approval, spec.subject_of(approval))
+    waived = _spec(approval).approval_waived(approval)
     for step in approval.steps.order_by("position"):
         if waived:
             resolution = Resolution(applies=False, note=waived)
