@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from modules.approvals.models import ApprovalRequest, RequestStatus
-from modules.leave.models import LeaveRequest
+from modules.leave.models import BlackoutPeriod, LeaveRequest
 from modules.leave.services.ledger import entry_post
 from opsplatform.tenancy import tenant_context
 from tests.modules.approvals.conftest import link_employee
@@ -174,3 +174,20 @@ def test_the_preview_costs_the_same_queries_however_many_are_off(office, client_
             )
             ask(colleague, office.annual, start + timedelta(days=1))
     assert _preview_queries(office, client, start) == one
+
+
+def test_a_warning_blackout_is_shown_and_submits_once_confirmed(office, client_for):
+    start = monday_after(7)
+    with tenant_context(office.tenant):
+        BlackoutPeriod.objects.create(
+            name="Audit week", starts_on=start, ends_on=start, action="warn"
+        )
+    client = client_for(office.tenant, office.requester)
+    first = client.post(url("leave_request_new"), form(office, start))
+    assert first.status_code == 200
+    assert (
+        'data-testid="leave-warning"' in first.content.decode()
+        and "Audit week" in first.content.decode()
+    )
+    confirmed = client.post(url("leave_request_new"), form(office, start, confirm_blackout="on"))
+    assert confirmed.status_code == 302
