@@ -190,9 +190,7 @@ def leave_request_submit(
         reason=reason,
         document=document or "",
     )
-    approvals.request_submit(request_id=approval.pk, user=requester)
-    approval.refresh_from_db()
-    return approval
+    return approvals.request_submit(request_id=approval.pk, user=requester)
 
 
 def _may_cancel(subject: LeaveRequest, user, today: date) -> None:
