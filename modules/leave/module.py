@@ -49,7 +49,11 @@ MODULE = Module(
         # What people see (docs/leave.md, "What people see").
         _item(_("My leave"), "beach_access", "admin:leave_my_leave", 10, "leave.view_own_leave"),
         _item(
-            _("Team calendar"), "calendar_month", "admin:leave_calendar", 20, "leave.view_team_leave"
+            _("Team calendar"),
+            "calendar_month",
+            "admin:leave_calendar",
+            20,
+            "leave.view_team_leave",
         ),
         _item(
             _("Leave requests"),

@@ -9,7 +9,6 @@ foreign id is a 404). A constant number of queries whatever the ledger's length.
 from __future__ import annotations
 
 from datetime import date, timedelta
-
 from functools import cached_property
 
 from django import forms

@@ -91,7 +91,7 @@ class Cell:
 
     @property
     def half(self) -> str:
-        """"morning"/"afternoon" when only part of this day is taken."""
+        """ "morning"/"afternoon" when only part of this day is taken."""
         leave = self.leave
         if leave is None:
             return ""
@@ -225,9 +225,7 @@ def month_grid(
             leave_by_person[leave.employee_id].append(leave)
     holidays = holidays_by_location({p.location_id for p in people}, first, last)
     blackouts = blackouts_between(first, last, department_id, location_id)
-    blackout_days = {
-        day for b in blackouts for day in days if b.starts_on <= day <= b.ends_on
-    }
+    blackout_days = {day for b in blackouts for day in days if b.starts_on <= day <= b.ends_on}
     rows = []
     for person in people:
         off: dict[date, LeaveRequest] = {}
@@ -263,8 +261,7 @@ def month_grid(
         days=days,
         rows=rows,
         blackout_row=[
-            Cell(day=day, weekend=day.weekday() >= 5, blackout=day in blackout_days)
-            for day in days
+            Cell(day=day, weekend=day.weekday() >= 5, blackout=day in blackout_days) for day in days
         ],
         blackouts=blackouts,
         leave_types=list(LeaveType.objects.filter(active=True)),

@@ -1,4 +1,4 @@
-""""Why is my balance 12.5?": the entries that make a balance, with running totals,
+""" "Why is my balance 12.5?": the entries that make a balance, with running totals,
 and what it will be on a future date.
 
 Running totals come from the database in the same query as the entries (a
@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-
 from importlib import import_module
 
 from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value, Window
@@ -43,9 +42,7 @@ def entries_with_running_totals(employee, leave_type, *, page: int = 1):
         LedgerEntry.objects.filter(employee=employee, leave_type=leave_type)
         .select_related("request__approval", "created_by")
         .annotate(
-            running_total=Window(
-                Sum("amount"), order_by=[F("effective_on").asc(), F("id").asc()]
-            )
+            running_total=Window(Sum("amount"), order_by=[F("effective_on").asc(), F("id").asc()])
         )
         .order_by("-effective_on", "-id")
     )
@@ -133,7 +130,9 @@ def project_balance(employee, leave_type, *, today: date, on: date) -> Projectio
         left = min(entry.amount, max(entry.amount + entry.taken, ZERO))
         if left > ZERO:
             expiring.append((entry.expires_on, left))
-    accruals = _scheduled_accruals(employee, leave_type, after=today, until=on) if on > today else []
+    accruals = (
+        _scheduled_accruals(employee, leave_type, after=today, until=on) if on > today else []
+    )
     return Projection(
         on=on,
         now=totals["now"],

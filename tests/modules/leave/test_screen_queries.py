@@ -69,7 +69,10 @@ def team(office, make_member):
                 allocate(person, kind, on=date(2031, 1, 1))
                 request_leave(user, START, START + timedelta(days=2), kind)
                 request_leave(
-                    user, START + timedelta(days=14), START + timedelta(days=15), kind,
+                    user,
+                    START + timedelta(days=14),
+                    START + timedelta(days=15),
+                    kind,
                     approve=False,
                 )
                 BlackoutPeriodFactory(starts_on=START, ends_on=START + timedelta(days=1))

@@ -40,9 +40,13 @@ def march(in_office):
     wes.save()
     calendar = HolidayCalendarFactory(name="UAE")
     calendar.locations.add(wes.location)
-    HolidayFactory(calendar=calendar, name="Founders day", date=date(2020, 3, 12), recurs_yearly=True)
+    HolidayFactory(
+        calendar=calendar, name="Founders day", date=date(2020, 3, 12), recurs_yearly=True
+    )
     HolidayFactory(calendar=HolidayCalendarFactory(is_default=True), name="Elsewhere", date=MONDAY)
-    BlackoutPeriodFactory(name="Quarter close", starts_on=date(2031, 3, 28), ends_on=date(2031, 3, 31))
+    BlackoutPeriodFactory(
+        name="Quarter close", starts_on=date(2031, 3, 28), ends_on=date(2031, 3, 31)
+    )
     for kind in (annual, sick):
         allocate(wes, kind, on=date(2031, 1, 1))
     approved = request_leave(in_office.worker, MONDAY, MONDAY + timedelta(days=2), annual)
@@ -54,9 +58,9 @@ def march(in_office):
 
 def test_approved_leave_fills_its_days_in_the_types_colour(office, march, client_for):
     wes, approved, _pending = march
-    content = client_for(office.tenant, office.lead).get(
-        f"{CALENDAR}?year=2031&month=3"
-    ).content.decode()
+    content = (
+        client_for(office.tenant, office.lead).get(f"{CALENDAR}?year=2031&month=3").content.decode()
+    )
 
     first = cell(content, wes.pk, MONDAY)
     assert 'data-status="approved"' in first and "--lv-colour: #16a34a" in first
@@ -66,9 +70,9 @@ def test_approved_leave_fills_its_days_in_the_types_colour(office, march, client
 
 def test_pending_leave_is_shown_apart_from_approved(office, march, client_for):
     wes, _approved, _pending = march
-    content = client_for(office.tenant, office.lead).get(
-        f"{CALENDAR}?year=2031&month=3"
-    ).content.decode()
+    content = (
+        client_for(office.tenant, office.lead).get(f"{CALENDAR}?year=2031&month=3").content.decode()
+    )
 
     pending = cell(content, wes.pk, date(2031, 3, 17))
     assert 'data-status="pending"' in pending and "lv-pending" in pending
@@ -125,7 +129,9 @@ def test_the_calendar_in_arabic_is_right_to_left_and_labels_its_cells(office, ma
     client = client_for(office.tenant, office.lead)
     client.cookies["django_language"] = "ar"
 
-    content = client.get(f"{CALENDAR}?year=2031&month=3", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    content = client.get(
+        f"{CALENDAR}?year=2031&month=3", HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
 
     assert 'dir="rtl"' in content
     assert '<th scope="row" class="lv-person">' in content

@@ -124,7 +124,9 @@ def test_nobody_writes_through_the_list(office, leave, client_for):
 def test_a_colleagues_balance_page_by_url_is_404(office, leave, client_for):
     with tenant_context(office.tenant):
         wes = office.employee(office.worker)
-    response = page(client_for, office, office.hostile, f"/admin/leave/leaverequest/balance/{wes.pk}/")
+    response = page(
+        client_for, office, office.hostile, f"/admin/leave/leaverequest/balance/{wes.pk}/"
+    )
 
     assert response.status_code == 404
 
