@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from modules.leave.selectors import visibility
 from modules.leave.selectors.calendar import month_grid, off_between
 from opsplatform.admin.pages import AdminPage
 
@@ -51,4 +52,8 @@ class TeamCalendarView(AdminPage):
             week_start=week_start,
             week_end=week_end,
             current=date(year, month, 1),
+            # Names link to balances where the viewer may read every row's: those who
+            # see every balance, and managers (whose rows are their own team).
+            balance_links=visibility.sees_every_balance(request.user)
+            or not visibility.sees_every_request(request.user),
         )

@@ -168,3 +168,13 @@ def test_the_dashboard_card_counts_who_is_off_today_for_managers_only(
         request.user = office.hostile
         assert leave_cards(request) == []
     assert [(str(c["title"]), c["value"]) for c in cards] == [("Off today", 1)]
+
+
+def test_names_link_to_balances_only_for_those_who_may_read_them(office, march, client_for):
+    wes, _approved, _pending = march
+    url = f"{CALENDAR}?year=2031&month=3"
+    balance = f"/admin/leave/leaverequest/balance/{wes.pk}/"
+
+    assert balance in client_for(office.tenant, office.lead).get(url).content.decode()
+    assert balance in client_for(office.tenant, office.hr).get(url).content.decode()
+    assert balance not in client_for(office.tenant, office.ceo).get(url).content.decode()
