@@ -52,8 +52,5 @@ class TeamCalendarView(AdminPage):
             week_start=week_start,
             week_end=week_end,
             current=date(year, month, 1),
-            # Names link to balances where the viewer may read every row's: those who
-            # see every balance, and managers (whose rows are their own team).
-            balance_links=visibility.sees_every_balance(request.user)
-            or not visibility.sees_every_request(request.user),
+            balance_links=visibility.reads_every_listed_balance(request.user),
         )

@@ -10,6 +10,7 @@ Every path (list, filters, search, export, history, object page) starts from
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import BooleanField, Value
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,7 +26,10 @@ from modules.employees.models import Department
 from modules.leave import views_balance, views_calendar
 from modules.leave.models import LeaveRequest, Unit
 from modules.leave.selectors.calendar import STATUS_COLOURS, STATUS_LABELS, status_label
-from modules.leave.selectors.visibility import visible_leave_requests
+from modules.leave.selectors.visibility import (
+    reads_every_listed_balance,
+    visible_leave_requests,
+)
 from opsplatform.admin import TenantModelAdmin, tenant_site
 from opsplatform.admin.resources import TenantModelResource
 
@@ -178,7 +182,10 @@ class LeaveRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
 
     def get_queryset(self, request):
         # The list, search, filters, export, history and object pages all start here.
-        return visible_leave_requests(request.user, super().get_queryset(request))
+        queryset = visible_leave_requests(request.user, super().get_queryset(request))
+        # A constant for the whole list, so the rows need no check of their own.
+        links = reads_every_listed_balance(request.user)
+        return queryset.annotate(balance_link=Value(links, output_field=BooleanField()))
 
     def get_export_queryset(self, request):
         return (
@@ -203,6 +210,12 @@ class LeaveRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
     def employee_display(self, obj):
         if not obj.employee_id:
             return "—"
+        if not getattr(obj, "balance_link", False):
+            return format_html(
+                '{} <span class="text-font-subtle-light">{}</span>',
+                obj.employee.full_name,
+                obj.employee.employee_number,
+            )
         return format_html(
             '<a href="{}">{}</a> <span class="text-font-subtle-light">{}</span>',
             reverse("admin:leave_employee_balance", args=[obj.employee_id]),

@@ -9,7 +9,7 @@
   a person's balance history is HR's business, not the budget's.
 
 Each helper returns a queryset (reports stay a subquery, never a list of ids),
-and the ``*_for`` helpers answer 404 alike for "missing", "another company's"
+and ``balance_person_for`` answers 404 alike for "missing", "another company's"
 and "not yours to see".
 """
 
@@ -38,6 +38,13 @@ def sees_every_balance(user) -> bool:
 def sees_a_team(user) -> bool:
     """Whether this person has a team calendar and a request list to look at."""
     return sees_every_request(user) or has_reports(user)
+
+
+def reads_every_listed_balance(user) -> bool:
+    """Whether every person on this viewer's request list and calendar is one whose
+    balance they may read: true for those who see every balance, and for everyone
+    else, whose lists hold only themselves and their team. Names then link to it."""
+    return sees_every_balance(user) or not sees_every_request(user)
 
 
 def _self_and_reports(user) -> Q:
@@ -74,14 +81,6 @@ def visible_leave_requests(
         return queryset
     # Their own drafts too, before an employee record is attached.
     return queryset.filter(Q(approval__requester_id=user.pk) | Q(employee__in=request_people(user)))
-
-
-def leave_request_for(user, pk) -> LeaveRequest:
-    """One request ``user`` may read, or 404 (missing, another company's or hidden)."""
-    found = visible_leave_requests(user).filter(pk=_number(pk)).first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def balance_person_for(user, employee_id) -> Employee:

@@ -194,3 +194,15 @@ def test_a_balance_id_that_is_not_a_number_is_404(office, client_for):
     response = page(client_for, office, office.hr, "/admin/leave/leaverequest/balance/x'1/")
 
     assert response.status_code == 404
+
+
+def test_names_in_the_list_link_to_balances_only_for_those_who_may_read_them(
+    office, leave, client_for
+):
+    with tenant_context(office.tenant):
+        wes = office.employee(office.worker)
+    balance = f"/admin/leave/leaverequest/balance/{wes.pk}/"
+
+    assert balance in page(client_for, office, office.boss, LIST).content.decode()
+    assert balance in page(client_for, office, office.hr, LIST).content.decode()
+    assert balance not in page(client_for, office, office.finance, LIST).content.decode()
