@@ -136,9 +136,9 @@ class AuditedHistoricalRecords(HistoricalRecords):
     def finalize(self, sender, **kwargs):
         # An append-only ledger is its own audit: its rows are never changed,
         # and the database chains each one (audit_chain.py), so a history table
-        # would only copy it. ``legacy_history = True`` keeps the table of a
-        # ledger that had one before this rule (docs/audit.md).
-        if getattr(sender, "append_only", False) and not getattr(sender, "legacy_history", False):
+        # would only copy it. A ledger that had one retires it (docs/audit.md,
+        # "Retiring an audit source").
+        if getattr(sender, "append_only", False):
             return
         super().finalize(sender, **kwargs)
 
