@@ -160,8 +160,13 @@ class AuditedHistoricalRecords(HistoricalRecords):
             self.bases = shared
 
     def fields_included(self, model):
-        # A ledger's own chain columns belong to its chain, not to its history's.
-        return [f for f in super().fields_included(model) if f.name not in CHAIN_FIELDS]
+        # A ledger's own chain columns belong to its chain, not to its history's;
+        # a generated column is derived from the ones history already keeps.
+        return [
+            f
+            for f in super().fields_included(model)
+            if f.name not in CHAIN_FIELDS and not getattr(f, "generated", False)
+        ]
 
 
 @contextmanager
