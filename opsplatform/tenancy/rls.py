@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils.crypto import salted_hmac
 
+from opsplatform.contract.registry import retired_audit_tables
 from opsplatform.tenancy.context import tenant_context
 
 POLICY_NAME = "tenant_isolation"
@@ -96,16 +97,12 @@ def _is_tenant_table(model) -> bool:
 def retired_tables() -> list[str]:
     """Audit tables no model writes any more, kept for the chain (docs/audit.md):
     read-only for the application's role."""
-    from opsplatform.contract.registry import retired_audit_tables
-
     return [retired.table for retired in retired_audit_tables()]
 
 
 def tenant_tables() -> list[str]:
     """Every table holding tenant rows: tenant models, their history tables and
     the retired audit tables of tenant models (their rows are tenant data still)."""
-    from opsplatform.contract.registry import retired_audit_tables
-
     live = {m._meta.db_table for m in apps.get_models() if _is_tenant_table(m)}
     retired = {r.table for r in retired_audit_tables() if r.tenant_scoped}
     return sorted(live | retired)
