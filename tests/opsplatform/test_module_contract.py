@@ -78,7 +78,17 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
                 "My profile",
             ],
         ),
-        ("Leave", ["Leave types", "Leave policies", "Holiday calendars", "Blackout periods"]),
+        (
+            "Leave",
+            [
+                "Team calendar",
+                "Leave requests",
+                "Leave types",
+                "Leave policies",
+                "Holiday calendars",
+                "Blackout periods",
+            ],
+        ),
         ("Approvals", ["Inbox", "Requests", "New request", "Deputies", "Approval routes"]),
         ("People and access", ["Members", "Invitations"]),
     ]
