@@ -71,6 +71,13 @@ def inboxes_changed():
 
 
 def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> None:
+    mark_entered(step, now=now)
+    step.save()
+    announce_gate(step, approval)
+
+
+def mark_entered(step: RequestStep, *, now=None) -> None:
+    """The gate is the one deciding now, its clock started (in memory: the caller saves)."""
     now = now or timezone.now()
     step.status = StepStatus.CURRENT
     step.entered_at = now
@@ -79,7 +86,10 @@ def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> Non
     step.escalated_at = None
     step.decided_at = None
     step.decided_by = None
-    step.save()
+
+
+def announce_gate(step: RequestStep, approval: ApprovalRequest) -> None:
+    """After a gate is entered: the log names a standing-in deputy, the deciders hear of it."""
     _note_deputy(step, approval)
     # Its deciders (and their deputies) hear of it from the worker, after commit.
     notices.later(notices.AWAITING, request=approval, step=step, to_deciders=True)
