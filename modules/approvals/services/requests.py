@@ -26,19 +26,22 @@ from modules.approvals.models import (
     RouteGate,
     StepStatus,
 )
-from modules.approvals.selectors import can_decide, current_gate, on_behalf_of
+from modules.approvals.selectors import INBOX_COUNT, can_decide, current_gate, on_behalf_of
 from modules.approvals.services.common import (
     Decision,
     announce_gate,
     enter_gate,
+    gate_log_entry,
     inboxes_changed,
     lock_request,
     log_event,
+    log_events,
     mark_entered,
     next_pending_gate,
 )
 from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+from opsplatform.counts import count_changed
 from opsplatform.loaded import loaded_relations
 from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
@@ -57,7 +60,7 @@ def _next_number() -> int:
     return (last or 0) + 1
 
 
-def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
+def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None, requester_employee=None):
     from modules.employees.selectors import employee_for_user
 
     tenant = require_current_tenant()
@@ -67,7 +70,7 @@ def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
     spec.before_save(subject, approval=approval, company_currency=tenant.currency)
     # ``amount`` is always in the company currency (a foreign payment gives its value in it).
     approval.currency = tenant.currency
-    employee = employee_for_user(approval.requester)
+    employee = requester_employee or employee_for_user(approval.requester)
     approval.employee = employee
     # The department came with the employee: setting the row, not its id, spares
     # the save's cross-company check a read of it.
@@ -96,7 +99,9 @@ def request_save(
     return _save_draft(approval=approval, user=user, subject=subject, lines=lines)
 
 
-def _save_draft(*, approval: ApprovalRequest, user: User, subject=None, lines=None):
+def _save_draft(
+    *, approval: ApprovalRequest, user: User, subject=None, lines=None, requester_employee=None
+):
     if approval.pk is None:
         approval.requester = user
         approval.number = _next_number()
@@ -109,7 +114,7 @@ def _save_draft(*, approval: ApprovalRequest, user: User, subject=None, lines=No
                 % {"reference": approval.reference, "status": approval.get_status_display()}
             )
     spec = _spec(approval)
-    subject = _refresh_derived(approval, subject, lines)
+    subject = _refresh_derived(approval, subject, lines, requester_employee)
     errors = {}
     # The requester, their employee row and department were loaded just now, and the
     # number was issued under the company's lock: checking them again only reads them.
@@ -151,14 +156,18 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
     return _create_draft(user=user, kind=kind, title=title, lines=lines, **fields)
 
 
-def _create_draft(*, user: User, kind: str, title: str, lines=(), subject=None, **fields):
+def _create_draft(
+    *, user: User, kind: str, title: str, lines=(), subject=None, requester_employee=None, **fields
+):
     if get_kind(kind) is None:
         raise Refused(_("This kind of request is not available."))
     engine_fields, subject_fields = _split_fields(kind, fields)
     approval = ApprovalRequest(kind=kind, title=title, **engine_fields)
     if subject is None:
         subject = get_kind(kind).subject_model(**subject_fields)
-    _save_draft(approval=approval, user=user, subject=subject)
+    _save_draft(
+        approval=approval, user=user, subject=subject, requester_employee=requester_employee
+    )
     if lines:
         # One statement for the lines and one for their history: every write is audited.
         bulk_create_with_history(
@@ -173,16 +182,24 @@ def _create_draft(*, user: User, kind: str, title: str, lines=(), subject=None, 
 
 @transaction.atomic
 def request_create_and_submit(
-    *, user: User, kind: str, title: str, subject=None, **fields
+    *, user: User, kind: str, title: str, subject=None, requester_employee=None, **fields
 ) -> ApprovalRequest:
     """Create a request and submit it at once (a kind whose form submits straight away).
 
     ``subject`` is the kind's own row, unsaved, if the caller built it (its
-    fields then stay out of ``fields``). The draft is never seen by anyone
+    fields then stay out of ``fields``); ``requester_employee`` the requester's
+    employee row if the caller has it (read with its department). The draft is never seen by anyone
     else, so it is neither locked nor read back, and what was derived for it
     a moment ago in this transaction is not worked out again.
     """
-    approval = _create_draft(user=user, kind=kind, title=title, subject=subject, **fields)
+    approval = _create_draft(
+        user=user,
+        kind=kind,
+        title=title,
+        subject=subject,
+        requester_employee=requester_employee,
+        **fields,
+    )
     _submit(approval, user=user)
     return approval
 
@@ -216,6 +233,8 @@ def _resolve(approval: ApprovalRequest, steps: list[RequestStep]) -> list[tuple]
     Returns the log entries that explain a skipped or passed-on gate.
     """
     directory = Directory()
+    if ApprovalRequest.employee.is_cached(approval) and approval.employee is not None:
+        directory.know(approval.employee)  # derived from the requester a moment ago
     notes = []
     waived = _spec(approval).approval_waived(approval)
     for step in steps:
@@ -262,6 +281,8 @@ def _copy_route(approval: ApprovalRequest, user: User) -> tuple[list, RequestSte
         default_user=user,
         default_change_reason=_("Route copied on submit"),
     )
+    # A bulk insert sends no post_save: the cached inbox counts are forgotten here.
+    count_changed(INBOX_COUNT.name, tenant_id=approval.tenant_id)
     return notes, first
 
 
@@ -289,9 +310,15 @@ def _start(
     ``entered``: the first gate was already written as entered (a fresh submit).
     """
     to_gate = first.name if first is not None else _("Completed")
-    log_event(approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
-    for note_action, step, note in notes:
-        log_event(approval, note_action, step=step, comment=note)
+    log_events(
+        approval,
+        [
+            gate_log_entry(
+                approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment
+            ),
+            *(gate_log_entry(approval, act, step=step, comment=note) for act, step, note in notes),
+        ],
+    )
     _run_hook(approval, "on_submitted")
     if first is None:
         RequestFlow(approval).complete()

@@ -31,9 +31,14 @@ def entry_post(
     reason: str = "",
     user=None,
     expires_on: date | None = None,
+    key_unused: bool = False,
 ) -> LedgerEntry | None:
     """Add one entry. With a ``key`` already used for this person and type, add
-    nothing and return None (the entry was recorded before)."""
+    nothing and return None (the entry was recorded before).
+
+    ``key_unused``: the caller holds the person's lock and has just counted the
+    entries the key numbers, so the key cannot clash (no savepoint to catch it).
+    """
     entry = LedgerEntry(
         employee=employee,
         leave_type=leave_type,
@@ -50,7 +55,7 @@ def entry_post(
     entry.full_clean(
         exclude=loaded_relations(entry), validate_unique=False, validate_constraints=False
     )
-    if not key:
+    if not key or key_unused:
         entry.save()
         return entry
     try:

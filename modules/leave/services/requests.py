@@ -76,6 +76,7 @@ def reserve(subject: LeaveRequest) -> None:
         effective_on=subject.start_date,
         request=subject,
         key=f"reserve:{subject.pk}:{made + 1}",
+        key_unused=True,  # under the person's lock, just counted
     )
 
 
@@ -184,6 +185,8 @@ def leave_request_submit(
         title=_title(leave_type, start_date, end_date),
         description=reason,
         subject=draft,
+        # Read just now with its department (employee_for_user): the engine's own.
+        requester_employee=own if employee is own else None,
     )
 
 
