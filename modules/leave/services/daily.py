@@ -103,7 +103,8 @@ def _insert(entries: list[LedgerEntry], report: DailyReport, label: str) -> None
     report.written[label] += len(new)
 
 
-def _accruals(plan: _Plan, on: date, report: DailyReport) -> None:
+def _accruals(plan: _Plan, on: date) -> list[tuple[str, LedgerEntry]]:
+    """Every accrual due up to ``on`` and not written, and leavers' corrections."""
     last = {
         (row["employee_id"], row["leave_type_id"]): row["last"]
         for row in LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ACCRUAL)
@@ -120,21 +121,19 @@ def _accruals(plan: _Plan, on: date, report: DailyReport) -> None:
             until=on,
         )
         for grant in grants:
-            entries.append(
-                accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
-            )
+            entry = accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
+            entries.append(("accrual", entry))
             new_by_year[person.pk, policy.pk, grant.year] += grant.amount
-    _insert(entries, report, "accrual")
-    _leaver_corrections(plan, on, report, new_by_year)
+    return entries + _leaver_corrections(plan, on, new_by_year)
 
 
-def _leaver_corrections(plan: _Plan, on: date, report: DailyReport, new_by_year) -> None:
+def _leaver_corrections(plan: _Plan, on: date, new_by_year) -> list[tuple[str, LedgerEntry]]:
     """Leavers of this year or the last: keep each year's accruals equal to the
     schedule up to their end date (accrual.leaver_corrections)."""
     since = date(on.year - 1, 1, 1)
     leavers = [(p, policy) for p, policy in plan.pairs if p.end_date and p.end_date >= since]
     if not leavers:
-        return
+        return []
     written = defaultdict(lambda: ZERO)
     rows = LedgerEntry.objects.filter(
         kind=LedgerEntry.Kind.ACCRUAL,
@@ -155,10 +154,17 @@ def _leaver_corrections(plan: _Plan, on: date, report: DailyReport, new_by_year)
         for grant in accrual.leaver_corrections(
             policy, plan.milestones[policy.pk], person, on=on, written=by_year
         ):
-            entries.append(
-                accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
-            )
-    _insert(entries, report, "correction")
+            entry = accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
+            entries.append(("correction", entry))
+    return entries
+
+
+def _insert_before(pending: list, day: date, report: DailyReport) -> list:
+    """Write the pending accruals effective before ``day``; return the rest."""
+    now = [(label, e) for label, e in pending if e.effective_on < day]
+    for label in ("accrual", "correction"):
+        _insert([e for kind, e in now if kind == label], report, label)
+    return [(label, e) for label, e in pending if e.effective_on >= day]
 
 
 def _closes_year(person, policy, year: int) -> bool:
@@ -238,14 +244,19 @@ def daily_run(*, tenant, on: date, since: date | None = None) -> DailyReport:
     plan = _plan(tenant, on)
     if not plan.pairs:
         return report
-    _accruals(plan, on, report)
+    pending = _accruals(plan, on)
     first = min(accrual.accrual_start(policy, person) for person, policy in plan.pairs).year
-    # In date order: a year's close counts the balance after the last year's expiries.
-    # Days carried into a year expire within it, so years before ``since`` are done.
+    # In date order, so that the ledger reads as it happened: last year's accruals,
+    # its close on 1 January, this year's accruals, the carried days' expiry. A
+    # close counts the balance after last year's expiries. Days carried into a
+    # year expire within it, so years before ``since`` have nothing left to do.
     for year in range(first if since is None else max(first, since.year), on.year + 1):
+        pending = _insert_before(pending, date(year, 1, 1), report)
         if year > first and (since is None or date(year, 1, 1) > since):
             _year_end(plan, year, report)
+        pending = _insert_before(pending, date(year + 1, 1, 1), report)
         _carried_expiries(year, on, since, report)
+    _insert_before(pending, date.max, report)
     return report
 
 
