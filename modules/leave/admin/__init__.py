@@ -1,3 +1,3 @@
 """The leave module's screens, one file per area (each helper-sized and on its own)."""
 
-from modules.leave.admin import setup  # noqa: F401  (registers its admins)
+from modules.leave.admin import ledger, setup  # noqa: F401  (register their admins)
