@@ -78,7 +78,16 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
                 "My profile",
             ],
         ),
-        ("Leave", ["Leave types", "Leave policies", "Holiday calendars", "Blackout periods"]),
+        (
+            "Leave",
+            [
+                "Leave types",
+                "Leave policies",
+                "Balance ledger",
+                "Holiday calendars",
+                "Blackout periods",
+            ],
+        ),
         ("Approvals", ["Inbox", "Requests", "New request", "Deputies", "Approval routes"]),
         ("People and access", ["Members", "Invitations"]),
     ]

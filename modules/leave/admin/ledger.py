@@ -132,9 +132,7 @@ class AdjustForm(forms.Form):
         help_text=_("Empty: today."),
         widget=UnfoldAdminSingleDateWidget,
     )
-    reason = forms.CharField(
-        label=_("Reason"), max_length=255, widget=UnfoldAdminTextInputWidget
-    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, widget=UnfoldAdminTextInputWidget)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -72,8 +72,7 @@ def _days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def _month_periods(year: int, months_each: int, label) -> list[Period]:
-    starts = [date(year, month, 1) for month in range(1, 13, months_each)]
+def _periods(year: int, starts: list[date], label) -> list[Period]:
     ends = [*(start - timedelta(days=1) for start in starts[1:]), _year_end(year)]
     return [Period(label(i, s), s, e) for i, (s, e) in enumerate(zip(starts, ends, strict=True))]
 
@@ -90,18 +89,17 @@ def year_periods(policy: LeavePolicy, year: int) -> list[Period]:
     if policy.accrual == LeavePolicy.Accrual.UP_FRONT:
         return [Period(str(year), date(year, 1, 1), _year_end(year))]
     if policy.accrual == LeavePolicy.Accrual.MONTHLY:
-        return _month_periods(year, 1, lambda i, start: f"{year}-{start.month:02d}")
+        months = [date(year, m, 1) for m in range(1, 13)]
+        return _periods(year, months, lambda i, start: f"{year}-{start.month:02d}")
     n = policy.pay_periods_per_year
-    label = lambda i, start: f"{year}-p{i + 1:02d}"  # noqa: E731
     if 12 % n == 0:
-        return _month_periods(year, 12 // n, label)
-    if n == 24:
+        starts = [date(year, m, 1) for m in range(1, 13, 12 // n)]
+    elif n == 24:
         starts = [date(year, m, d) for m in range(1, 13) for d in (1, 16)]
     else:
         first, days = date(year, 1, 1), _days_in_year(year)
         starts = [first + timedelta(days=k * days // n) for k in range(n)]
-    ends = [*(start - timedelta(days=1) for start in starts[1:]), _year_end(year)]
-    return [Period(label(i, s), s, e) for i, (s, e) in enumerate(zip(starts, ends, strict=True))]
+    return _periods(year, starts, lambda i, start: f"{year}-p{i + 1:02d}")
 
 
 def service_years(hire: date, on: date) -> int:
@@ -219,7 +217,9 @@ def leaver_corrections(
         target = sum(
             (
                 g.amount
-                for g in year_grants(policy, milestones, hire=employee.hire_date, end=end, year=year)
+                for g in year_grants(
+                    policy, milestones, hire=employee.hire_date, end=end, year=year
+                )
                 if start <= g.on <= until
             ),
             Decimal("0"),
@@ -271,7 +271,9 @@ def accruals_due(employee, policy: LeavePolicy, *, on: date) -> list[LedgerEntry
     milestones = list(policy.milestones.all())
     last = last_accrual_on(employee, policy.leave_type_id)
     grants = grants_between(policy, milestones, employee, after=last, until=on)
-    entries = [as_entry(g, employee=employee, policy=policy, tenant_id=employee.tenant_id) for g in grants]
+    entries = [
+        as_entry(g, employee=employee, policy=policy, tenant_id=employee.tenant_id) for g in grants
+    ]
     if employee.end_date is not None:
         years = range(employee.end_date.year, on.year + 1)
         written = written_by_year(employee, policy, years)
@@ -284,11 +286,16 @@ def accruals_due(employee, policy: LeavePolicy, *, on: date) -> list[LedgerEntry
     return entries
 
 
-def scheduled_accruals(employee, leave_type, *, after: date, until: date) -> list[tuple[date, Decimal]]:
+def scheduled_accruals(
+    employee, leave_type, *, after: date, until: date
+) -> list[tuple[date, Decimal]]:
     """[(day, amount)] of the accruals due in (after, until] under the policy that
     applies to ``employee`` now: a projection for the balance page (nothing is written)."""
     policy = policy_for(employee, leave_type)
     if policy is None:
         return []
     milestones = list(policy.milestones.all())
-    return [(g.on, g.amount) for g in grants_between(policy, milestones, employee, after=after, until=until)]
+    return [
+        (g.on, g.amount)
+        for g in grants_between(policy, milestones, employee, after=after, until=until)
+    ]

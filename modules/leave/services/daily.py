@@ -121,7 +121,9 @@ def _accruals(plan: _Plan, on: date) -> list[tuple[str, LedgerEntry]]:
             until=on,
         )
         for grant in grants:
-            entry = accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
+            entry = accrual.as_entry(
+                grant, employee=person, policy=policy, tenant_id=plan.tenant_id
+            )
             entries.append(("accrual", entry))
             new_by_year[person.pk, policy.pk, grant.year] += grant.amount
     return entries + _leaver_corrections(plan, on, new_by_year)
@@ -154,7 +156,9 @@ def _leaver_corrections(plan: _Plan, on: date, new_by_year) -> list[tuple[str, L
         for grant in accrual.leaver_corrections(
             policy, plan.milestones[policy.pk], person, on=on, written=by_year
         ):
-            entry = accrual.as_entry(grant, employee=person, policy=policy, tenant_id=plan.tenant_id)
+            entry = accrual.as_entry(
+                grant, employee=person, policy=policy, tenant_id=plan.tenant_id
+            )
             entries.append(("correction", entry))
     return entries
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from decimal import Decimal
 
@@ -55,7 +56,7 @@ def test_pay_periods_cut_the_year_into_equal_runs_of_days(acme):
     assert sum(a for _, a in grants) == D("26.00")
     periods = year_periods(policy, 2026)
     assert periods[-1].end == date(2026, 12, 31)
-    assert all(a.end.toordinal() + 1 == b.start.toordinal() for a, b in zip(periods, periods[1:]))
+    assert all(a.end.toordinal() + 1 == b.start.toordinal() for a, b in itertools.pairwise(periods))
 
 
 def test_24_pay_periods_start_on_the_1st_and_the_16th(acme):

@@ -158,9 +158,7 @@ def test_hr_adjusts_and_reverses_through_the_screens(tenant_a, hr_a, setup_a, cl
 
 
 @pytest.mark.parametrize("role", ["worker_a", "manager_a"])
-def test_an_employee_reaches_the_ledger_by_no_path(
-    request, role, tenant_a, setup_a, client_for
-):
+def test_an_employee_reaches_the_ledger_by_no_path(request, role, tenant_a, setup_a, client_for):
     employee, leave_type, entry = setup_a
     client = client_for(tenant_a, request.getfixturevalue(role))
     for url in (
@@ -174,7 +172,10 @@ def test_an_employee_reaches_the_ledger_by_no_path(
     ):
         assert client.get(url).status_code in (403, 404), url
     posts = [
-        (ADJUST, {"employee": employee.pk, "leave_type": leave_type.pk, "amount": "9", "reason": "me"}),
+        (
+            ADJUST,
+            {"employee": employee.pk, "leave_type": leave_type.pk, "amount": "9", "reason": "me"},
+        ),
         (f"{LIST}{entry.pk}/reverse/", {"reason": "me"}),
         (f"{LIST}export/", {"format": "0", "resource": "0", "export_items": [str(entry.pk)]}),
         (LIST, {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"}),

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from modules.leave.models import LeavePolicy, LedgerEntry
-from modules.leave.services.ledger import entry_post
 from modules.leave.selectors import balance_on
+from modules.leave.services.ledger import entry_post
 from tests.modules.leave.balances_helpers import amounts, entries, person_with_policy, run
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +137,7 @@ def test_all_carried_days_used_leaves_nothing_to_expire(tenant_a, acme):
 
 
 def test_a_catch_up_across_the_year_end_and_the_expiry_day(tenant_a, acme):
-    employee, policy = ten_days_left(
-        LeavePolicy.CarryForward.ALL, carry_forward_expiry_months=1
-    )
+    employee, policy = ten_days_left(LeavePolicy.CarryForward.ALL, carry_forward_expiry_months=1)
     run(tenant_a, date(2026, 12, 20))
     run(tenant_a, date(2027, 2, 3), since=date(2026, 12, 20))  # the worker was away seven weeks
     assert year_end(employee, policy) == [
