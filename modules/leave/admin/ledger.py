@@ -12,6 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from unfold.contrib.filters.admin import (
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+    RelatedDropdownFilter,
+)
 from unfold.decorators import action, display
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
@@ -42,7 +47,13 @@ class LedgerEntryAdmin(TenantModelAdmin):
         "created_by",
     ]
     list_select_related = ["employee", "leave_type", "created_by"]
-    list_filter = ["leave_type", "kind", "employee__department", "effective_on"]
+    list_filter = [
+        ("leave_type", RelatedDropdownFilter),
+        ("kind", ChoicesDropdownFilter),
+        ("employee__department", RelatedDropdownFilter),
+        ("effective_on", RangeDateFilter),
+    ]
+    list_filter_submit = True
     search_fields = ["employee__first_name", "employee__last_name", "employee__employee_number"]
     ordering = ["-effective_on", "-pk"]
     readonly_fields = [

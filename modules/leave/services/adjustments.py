@@ -42,6 +42,7 @@ def balance_adjust(
         raise Refused(_("An adjustment must move the balance."), field="amount")
     if amount != amount.quantize(Decimal("0.01")):
         raise Refused(_("Give the amount in hundredths at most."), field="amount")
+    amount = amount.quantize(Decimal("0.01"))
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Give a reason for the adjustment."), field="reason")

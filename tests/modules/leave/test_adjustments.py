@@ -123,7 +123,8 @@ def test_hr_filters_by_type_kind_department_and_date(tenant_a, hr_a, setup_a, cl
         (f"leave_type__id__exact={leave_type.pk}", entry, other),
         (f"employee__department__id__exact={department.pk}", other, entry),
         ("kind__exact=adjustment", None, entry),
-        (f"effective_on__gte={date.today().isoformat()}", entry, None),
+        (f"effective_on_from={date.today().isoformat()}", entry, None),
+        (f"effective_on_to={date(2000, 1, 1).isoformat()}", None, entry),
     ]:
         page = client.get(f"{LIST}?{query}")
         assert page.status_code == 200, query
