@@ -29,7 +29,6 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from modules.leave.models import LeavePolicy, LedgerEntry
@@ -138,37 +137,3 @@ def carried_expiry_entry(
         key=carried_expiry_key(carry.leave_type_id, year),
         reason=_("Days carried from %(year)s expired") % {"year": year - 1},
     )
-
-
-def scheduled_expiries(
-    employee, leave_type, *, after: date, until: date
-) -> list[tuple[date, Decimal]]:
-    """[(day, -amount)] of carried days that will expire in (after, until], as things
-    stand (leave booked since 1 January counted): a projection for the balance page."""
-    carries = LedgerEntry.objects.filter(
-        employee=employee,
-        leave_type=leave_type,
-        kind=LedgerEntry.Kind.CARRY_FORWARD,
-        expires_on__gt=after,
-        expires_on__lte=until,
-        reversed_by__isnull=True,
-    )
-    projected = []
-    for carry in carries:
-        year = carry.effective_on.year
-        if LedgerEntry.objects.filter(
-            employee=employee, leave_type=leave_type, key=carried_expiry_key(leave_type.pk, year)
-        ).exists():
-            continue
-        sums = LedgerEntry.objects.filter(
-            employee=employee, leave_type=leave_type, effective_on__lt=carry.expires_on
-        ).aggregate(
-            balance=Sum("amount"),
-            taken=Sum("amount", filter=Q(kind__in=TAKING, effective_on__gte=date(year, 1, 1))),
-        )
-        entry = carried_expiry_entry(
-            carry, taken=-(sums["taken"] or ZERO), balance_before=sums["balance"] or ZERO
-        )
-        if entry is not None:
-            projected.append((entry.effective_on, entry.amount))
-    return projected

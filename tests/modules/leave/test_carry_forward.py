@@ -146,16 +146,3 @@ def test_a_catch_up_across_the_year_end_and_the_expiry_day(tenant_a, acme):
         (date(2027, 2, 1), D("-10.00")),
     ]
     assert balance_on(employee, policy.leave_type) == D("20")
-
-
-def test_the_balance_page_can_project_the_carried_days_expiry(tenant_a, acme):
-    from modules.leave.services.carry_forward import scheduled_expiries
-
-    employee, policy = carried_with_expiry(tenant_a)
-    take(employee, policy, "-2", date(2027, 2, 10))
-    window = {"after": date(2027, 1, 15), "until": date(2027, 6, 30)}
-    assert scheduled_expiries(employee, policy.leave_type, **window) == [
-        (date(2027, 4, 1), D("-3.00"))
-    ]
-    run(tenant_a, date(2027, 4, 1))
-    assert scheduled_expiries(employee, policy.leave_type, **window) == []
