@@ -171,9 +171,7 @@ class ApprovalRequestAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
 
     @display(description=_("amount"), ordering="amount")
     def amount_display(self, obj):
-        return format_html(
-            '<span class="ap-nowrap">{} {}</span>', f"{obj.amount:,.2f}", obj.currency
-        )
+        return format_html('<span class="ap-nowrap">{}</span>', obj.amount_text)
 
     @display(description=_("requester"), ordering="requester__full_name")
     def requester_name(self, obj):

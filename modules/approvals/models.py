@@ -299,6 +299,14 @@ class ApprovalRequest(TenantModel):
         return get_kind(self.kind)
 
     @property
+    def amount_text(self) -> str:
+        """The amount in the kind's terms: money, or a leave's days."""
+        spec = self.kind_spec
+        if spec is None:
+            return f"{self.amount:,.2f} {self.currency}".strip()
+        return spec.amount_display(self)
+
+    @property
     def subject(self):
         """The kind's own row (payee, vendor, lines …), or a new one for a new request."""
         spec = get_kind(self.kind)

@@ -117,7 +117,7 @@ def send(code: str, *, request, recipients, actor=None, step=None, **extra) -> N
     context = {
         "reference": request.reference,
         "title": request.title,
-        "amount": f"{request.amount:,.2f} {request.currency}".strip(),
+        "amount": request.amount_text,
         "requester": request.requester.get_full_name(),
         "gate": step.name if step is not None else "",
         "actor": actor.get_full_name() if actor is not None else "",

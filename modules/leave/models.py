@@ -427,6 +427,16 @@ class LeaveRequest(RequestSubject):
     )
     # Set when approved leave is cancelled; days not yet taken are credited back.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    # The deputy period made for the approver's leave (services/deputies.py).
+    away = models.ForeignKey(
+        "approvals.Delegation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("deputy while away"),
+    )
 
     class Meta:
         verbose_name = _("leave request")

@@ -19,6 +19,13 @@ MODULE = Module(
     groups=(SidebarGroup(key="leave", title=_("Leave"), order=25, collapsible=False),),
     items=(
         _item(
+            _("Request leave"),
+            "event_available",
+            "admin:leave_request_new",
+            10,
+            "leave.request_leave",
+        ),
+        _item(
             _("Leave types"),
             "category",
             "admin:leave_leavetype_changelist",

@@ -75,3 +75,10 @@ rules.add_perm(
     "leave.view_balance",
     is_member & (has_employee_record | runs_leave | sees_a_team) & can_see_balance,
 )
+
+
+# The request page: every member with an employee record; HR names someone else.
+rules.add_perm("leave.request_leave", is_member & has_employee_record)
+rules.add_perm("leave.request_for_others", runs_leave)
+# Cancelling granted leave after it started (the person may before it starts).
+rules.add_perm("leave.cancel_any_leave", runs_leave)

@@ -81,6 +81,14 @@ class RequestKindSpec:
         """The request's value in the company currency: what route conditions compare."""
         raise NotImplementedError
 
+    def amount_display(self, approval) -> str:
+        """The amount as lists, the inbox, the page and notices show it (money by default)."""
+        return f"{approval.amount:,.2f} {approval.currency}".strip()
+
+    def approval_waived(self, approval) -> str:
+        """Why this request needs no gate at all (every gate is skipped), or "" when it does."""
+        return ""
+
     def completeness_errors(self, subject, *, approval, company_currency: str) -> dict[str, str]:
         """Problems that stop a submit, beyond the required fields: {field: message}."""
         return {}

@@ -5,17 +5,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from modules.approvals import notifications as notices
 from modules.approvals.kinds import snapshot
 from modules.approvals.models import (
     ApprovalRequest,
+    Delegation,
+    GateAction,
     GateLog,
     RequestStep,
     StepStatus,
 )
 from opsplatform.realtime.publish import publish_via_worker
 from opsplatform.tenancy.context import require_current_tenant
+from tenants.models import Membership
 
 
 class Decision:
@@ -76,8 +80,40 @@ def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> Non
     step.decided_at = None
     step.decided_by = None
     step.save()
+    _note_deputy(step, approval)
     # Its deciders (and their deputies) hear of it from the worker, after commit.
     notices.later(notices.AWAITING, request=approval, step=step, to_deciders=True)
+
+
+def _note_deputy(step: RequestStep, approval: ApprovalRequest) -> None:
+    """The gate log says when the gate's approver is away and who stands in (one query)."""
+    if step.approver_id is None:
+        return
+    today = timezone.localdate()
+    away = (
+        Delegation.objects.filter(
+            principal__user_id=step.approver_id,
+            deputy__status=Membership.Status.ACTIVE,
+            starts_on__lte=today,
+            ends_on__gte=today,
+        )
+        .select_related("principal__user", "deputy__user")
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if away is None:
+        return
+    names = {
+        "name": away.principal.user.get_full_name(),
+        "deputy": away.deputy.user.get_full_name(),
+        "note": away.note,
+    }
+    comment = (
+        _("%(name)s is away (%(note)s): their deputy %(deputy)s may decide.") % names
+        if away.note
+        else _("%(name)s is away: their deputy %(deputy)s may decide.") % names
+    )
+    log_event(approval, GateAction.REROUTED, step=step, comment=comment)
 
 
 def next_pending_gate(approval: ApprovalRequest, after: int = -1) -> RequestStep | None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from simple_history.utils import bulk_create_with_history
 
 from modules.approvals import notifications as notices
-from modules.approvals.deciders import Directory, resolve_gate
+from modules.approvals.deciders import Directory, Resolution, resolve_gate
 from modules.approvals.kinds import computed_amount, get_kind
 from modules.approvals.kinds.purchase import PurchaseLine
 from modules.approvals.models import (
@@ -180,8 +180,12 @@ def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, st
     """
     directory = Directory()
     notes = []
+    waived = _spec(approval).approval_waived(approval)
     for step in approval.steps.order_by("position"):
-        resolution = resolve_gate(step, approval, directory)
+        if waived:
+            resolution = Resolution(applies=False, note=waived)
+        else:
+            resolution = resolve_gate(step, approval, directory)
         step.status = StepStatus.PENDING if resolution.applies else StepStatus.SKIPPED
         step.approver = resolution.approver
         step.decider_role = resolution.role

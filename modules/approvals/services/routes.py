@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import translation
 
-from modules.approvals.deciders import Directory, resolve_gate
-from modules.approvals.kinds import all_kinds
+from modules.approvals.deciders import Directory, Resolution, resolve_gate
+from modules.approvals.kinds import all_kinds, get_kind
 from modules.approvals.models import (
     ApprovalRequest,
     RequestStatus,
@@ -69,9 +69,14 @@ def route_preview(approval: ApprovalRequest) -> list[PreviewGate]:
         gates = list(route_for(approval.kind).gates.order_by("position", "pk"))
     else:
         gates = list(approval.steps.order_by("position"))
+    spec = get_kind(approval.kind)
+    waived = spec.approval_waived(approval) if spec else ""
     preview = []
     for gate in gates:
-        resolution = resolve_gate(gate, approval, directory)
+        if waived:
+            resolution = Resolution(applies=False, note=waived)
+        else:
+            resolution = resolve_gate(gate, approval, directory)
         preview.append(
             PreviewGate(
                 name=gate.name,

@@ -46,6 +46,11 @@ class LeaveTypeAdmin(TenantModelAdmin):
         ),
     ]
 
+    def get_urls(self):
+        from modules.leave.admin.requests import request_urls
+
+        return request_urls(self) + super().get_urls()
+
     @display(description=_("colour"))
     def swatch(self, obj):
         return format_html(

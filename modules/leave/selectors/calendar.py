@@ -59,7 +59,8 @@ def last_day_off(leave_request: LeaveRequest) -> date | None:
     """The last day the request keeps someone away (None: cancelled before it began)."""
     if leave_request.cancelled_at is None:
         return leave_request.end_date
-    last = min(leave_request.end_date, leave_request.cancelled_at.date() - timedelta(days=1))
+    # The day it was cancelled on stays taken (services/requests.py credits from the next).
+    last = min(leave_request.end_date, leave_request.cancelled_at.date())
     return last if last >= leave_request.start_date else None
 
 
@@ -298,7 +299,7 @@ def off_today_count(user, today: date) -> int:
             end_date__gte=today,
             employee__in=request_people(user),
         )
-        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__date__gt=today))
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__date__gte=today))
         .values("employee_id")
         .distinct()
         .count()

@@ -75,7 +75,10 @@ def team(office, make_member):
                     kind,
                     approve=False,
                 )
-                BlackoutPeriodFactory(starts_on=START, ends_on=START + timedelta(days=1))
+                # A warning only: a refusing blackout would refuse the next person's request.
+                BlackoutPeriodFactory(
+                    starts_on=START, ends_on=START + timedelta(days=1), action="warn"
+                )
 
     return grow
 

@@ -1,0 +1,35 @@
+"""The notices leave sends itself (docs/notifications.md).
+
+A leave request's submission, approval and rejection are the engine's notices
+(approvals.submitted / awaiting_decision / completed / rejected, shown with the
+leave's days): leave does not send them twice. It adds what the engine cannot
+know: granted leave cancelled, and a manager's "off tomorrow".
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.notifications.registry import NotificationType, register
+
+MODULE = _("Leave")
+
+CANCELLED = "leave.cancelled"
+OFF_TOMORROW = "leave.team_off_tomorrow"
+
+register(
+    NotificationType(
+        code=CANCELLED,
+        module=MODULE,
+        label=_("Granted leave was cancelled"),
+        title=_("%(reference)s was cancelled"),
+        body=_("%(actor)s cancelled %(title)s; %(credit)s came back to the balance."),
+    ),
+    NotificationType(
+        code=OFF_TOMORROW,
+        module=MODULE,
+        label=_("Someone in my team is off tomorrow"),
+        title=_("%(name)s is off tomorrow"),
+        body=_("%(name)s is on %(type)s until %(end)s."),
+    ),
+)
