@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leave', '0001_initial'),
+        ('leave', '0002_requests_away'),
     ]
 
     operations = [
