@@ -46,6 +46,28 @@ MODULE = Module(
             90,
             "leave.change_blackoutperiod",
         ),
+        # Moving leave data in and out (admin/data.py).
+        _item(
+            _("Import leave data"),
+            "upload_file",
+            "admin:leave_data_import",
+            100,
+            "leave.import_leave_data",
+        ),
+        _item(
+            _("Export leave data"),
+            "download",
+            "admin:leave_data_export",
+            110,
+            "leave.export_leave_data",
+        ),
+        _item(
+            _("Adjust balances"),
+            "exposure",
+            "admin:leave_bulk_adjust",
+            120,
+            "leave.adjust_balances",
+        ),
     ),
     feature=Feature(code="leave", label=_("Leave")),
     activity=(

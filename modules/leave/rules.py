@@ -35,3 +35,10 @@ for model in (
     rules.add_perm(f"leave.delete_{model}", runs_leave)
 
 rules.add_perm("leave.view_ledgerentry", runs_leave)
+
+# Moving leave data in and out, and adjusting balances in bulk: the people who run
+# leave. Managers see their team on the calendar and the request list, not in files
+# of balances and ledgers (docs/leave.md, "Importing, exporting and bulk adjustments").
+rules.add_perm("leave.import_leave_data", runs_leave)
+rules.add_perm("leave.export_leave_data", runs_leave)
+rules.add_perm("leave.adjust_balances", runs_leave)

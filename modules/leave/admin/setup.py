@@ -46,6 +46,12 @@ class LeaveTypeAdmin(TenantModelAdmin):
         ),
     ]
 
+    def get_urls(self):
+        from modules.leave.admin.data import data_urls
+
+        # Importing, exporting and adjusting in bulk are HR's set-up work too.
+        return data_urls(self) + super().get_urls()
+
     @display(description=_("colour"))
     def swatch(self, obj):
         return format_html(
