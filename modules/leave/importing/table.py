@@ -26,7 +26,9 @@ def open_table(
     missing = [name for name, required, _help in columns if required and name not in headers]
     if missing:
         raise ImportFileError(
-            _("The file has no %(columns)s column. Download the template to see the columns.")
+            _(
+                "The file lacks these columns: %(columns)s. Download the template to see the columns."
+            )
             % {"columns": ", ".join(missing)}
         )
     duplicates = {h for h in headers if h and headers.count(h) > 1}
