@@ -24,13 +24,13 @@ def _field(attribute: str, column: str, widget=None) -> fields.Field:
 class BalanceResource(SafeExportMixin, resources.Resource):
     """Rows of ``selectors.exports.balance_rows`` (dicts)."""
 
-    employee_number = _field("employee__employee_number", "employee_number")
-    first_name = _field("employee__first_name", "first_name")
-    last_name = _field("employee__last_name", "last_name")
-    department = _field("employee__department__name", "department")
-    leave_type = _field("leave_type__code", "leave_type")
-    leave_type_name = _field("leave_type__name", "leave_type_name")
-    unit = _field("leave_type__unit", "unit")
+    employee_number = _field("employee_number", "employee_number")
+    first_name = _field("first_name", "first_name")
+    last_name = _field("last_name", "last_name")
+    department = _field("department", "department")
+    leave_type = _field("type_code", "leave_type")
+    leave_type_name = _field("type_name", "leave_type_name")
+    unit = _field("unit", "unit")
     balance = _field("balance", "balance", NUMBER)
     taken = _field("taken", "taken_this_year", NUMBER)
     reserved = _field("reserved", "reserved", NUMBER)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.leave.admin.data_forms import AdjustForm
-from modules.leave.services.bulk_adjust import Group, bulk_adjust, bulk_adjust_count
+from modules.leave.services.bulk_adjust import Group, bulk_adjust, bulk_adjust_count, signed
 from opsplatform.admin.pages import AdminPage
 from opsplatform.refusals import Refused, show_refusal
 
@@ -54,7 +54,7 @@ class BulkAdjustPage(AdminPage):
             % {
                 "type": data["leave_type"].name,
                 "count": number_format(count, force_grouping=True),
-                "amount": f"{data['amount']:+}",
+                "amount": signed(data["amount"]),
             },
         )
         return HttpResponseRedirect(request.path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from modules.leave.models import ZERO, LeaveRequest, LedgerEntry
@@ -19,15 +19,16 @@ def balance_rows(*, year: int) -> QuerySet:
     taken in ``year`` (leave used less what was credited back) and what pending
     requests reserve. One grouped query, whatever the number of entries."""
     return (
+        # Plain names: the export reads a dict's keys, and "__" would read as a path.
         LedgerEntry.objects.values(
-            "employee__employee_number",
-            "employee__first_name",
-            "employee__last_name",
-            "employee__department__name",
-            "leave_type__code",
-            "leave_type__name",
-            "leave_type__unit",
-            "leave_type__order",
+            employee_number=F("employee__employee_number"),
+            first_name=F("employee__first_name"),
+            last_name=F("employee__last_name"),
+            department=F("employee__department__name"),
+            type_code=F("leave_type__code"),
+            type_name=F("leave_type__name"),
+            unit=F("leave_type__unit"),
+            type_order=F("leave_type__order"),
         )
         .annotate(
             balance=Sum("amount"),
@@ -42,7 +43,7 @@ def balance_rows(*, year: int) -> QuerySet:
                 Sum("amount", filter=Q(kind__in=[Kind.RESERVATION, Kind.RELEASE])), ZERO
             ),
         )
-        .order_by("employee__employee_number", "leave_type__order", "leave_type__name")
+        .order_by("employee_number", "type_order", "type_name")
     )
 
 

@@ -129,6 +129,11 @@ def bulk_adjust(
     return len(people)
 
 
+def signed(amount: Decimal) -> str:
+    """+1.5, -2, +20: the amount as people write it, with its sign."""
+    return f"{amount:+.2f}".rstrip("0").rstrip(".")
+
+
 def _tell(people, *, user, leave_type: LeaveType, amount: Decimal, reason: str) -> None:
     from tenants.models import User
 
@@ -142,7 +147,7 @@ def _tell(people, *, user, leave_type: LeaveType, amount: Decimal, reason: str) 
         type=BALANCE_ADJUSTED,
         context={
             "leave_type": leave_type.name,
-            "amount": f"{amount:+} {unit}",
+            "amount": f"{signed(amount)} {unit}",
             "reason": reason,
             "actor": user.get_full_name(),
         },
