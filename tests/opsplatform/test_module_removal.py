@@ -50,10 +50,11 @@ def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("modules", "removed"),
     [
-        (["modules.employees"], ["approvals"]),
-        ([], ["employees", "approvals"]),
+        (["modules.employees", "modules.approvals"], ["leave"]),
+        (["modules.employees"], ["approvals", "leave"]),
+        ([], ["employees", "approvals", "leave"]),
     ],
-    ids=["without approvals", "without any module"],
+    ids=["without leave", "without approvals", "without any module"],
 )
 def test_the_product_works_without_a_module(tmp_path, modules, removed):
     env = child_env(tmp_path, modules, removed)
