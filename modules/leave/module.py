@@ -69,6 +69,7 @@ MODULE = Module(
             "leave.adjust_balances",
         ),
     ),
+    demo="modules.leave.demo.seed",
     feature=Feature(code="leave", label=_("Leave")),
     activity=(
         ActivityKind(code="leave.requested", label=_("Leave was requested")),
