@@ -46,31 +46,26 @@ def counts() -> dict:
     return found
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seeded once for the module (seeding is the slow part), rolled back after it."""
-    from django.db import connection, transaction
-
-    with django_db_blocker.unblock():
-        transaction.set_autocommit(False)
-        try:
-            out = StringIO()
-            call_command("seed_demo", stdout=out)
-            first = counts()
-            call_command("seed_demo", stdout=StringIO())
-            yield {"output": out.getvalue(), "first": first, "second": counts()}
-        finally:
-            transaction.rollback()
-            transaction.set_autocommit(True)
-            connection.close()
+@pytest.fixture
+def seeded():
+    """Both demo companies, seeded twice (seeding is the slow part: one fixture a test)."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    first = counts()
+    call_command("seed_demo", stdout=StringIO())
+    return {"output": out.getvalue(), "first": first, "second": counts()}
 
 
-def test_seeding_twice_gives_the_same_counts(seeded):
+def test_seeding_twice_gives_the_same_counts_and_every_part_of_the_demo(seeded):
     assert seeded["first"] == seeded["second"]
     assert all(seeded["first"][("acme", model.__name__)] for model in MODELS)
+    assert "leave in every state" in seeded["output"]
+    the_types_and_policies_of_the_issue()
+    requests_in_every_state()
+    a_year_of_history_explains_each_balance()
 
 
-def test_the_demo_has_the_types_and_policies_of_the_issue(seeded):
+def the_types_and_policies_of_the_issue():
     with tenant_context(Tenant.objects.get(slug="acme")):
         assert set(LeaveType.objects.values_list("code", flat=True)) == {
             "annual",
@@ -88,7 +83,7 @@ def test_the_demo_has_the_types_and_policies_of_the_issue(seeded):
         assert BlackoutPeriod.objects.get().departments.get().name == "Finance"
 
 
-def test_requests_in_every_state(seeded):
+def requests_in_every_state():
     with tenant_context(Tenant.objects.get(slug="acme")):
         statuses = set(
             ApprovalRequest.objects.filter(kind="leave").values_list("status", flat=True)
@@ -102,7 +97,7 @@ def test_requests_in_every_state(seeded):
         assert LedgerEntry.objects.filter(request=mid, kind="credit").exists()
 
 
-def test_a_year_of_history_explains_each_balance(seeded):
+def a_year_of_history_explains_each_balance():
     with tenant_context(Tenant.objects.get(slug="acme")):
         kinds = set(LedgerEntry.objects.values_list("kind", flat=True))
         assert {
