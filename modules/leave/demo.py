@@ -458,6 +458,14 @@ def _next_working(employee: Employee, day: date) -> date:
     return day
 
 
+def _in_year_end_close(start: date, end: date) -> bool:
+    """Whether the dates touch 22 December to 6 January (the demo's blackout, any year)."""
+    for year in range(start.year - 1, end.year + 1):
+        if start <= date(year + 1, 1, 6) and end >= date(year, 12, 22):
+            return True
+    return False
+
+
 def _previous_working(employee: Employee, day: date) -> date:
     working = set(employee.schedule.working_days if employee.schedule else [0, 1, 2, 3, 4])
     while day.weekday() not in working:
@@ -502,11 +510,24 @@ def _requests(tenant, types, today: date) -> int:
     Decision = approvals.Decision
     made = []
 
+    booked: list[tuple[date, date]] = []
+
+    def slot(start: date, days: int) -> tuple[date, date]:
+        """The first dates from ``start`` that overlap none of the requester's other
+        requests nor the year-end close (the request rules would refuse them)."""
+        while True:
+            start = _next_working(employee, start)
+            end = start
+            while _working_days(employee, start, end) < days:
+                end += timedelta(days=1)
+            clash = any(start <= b_end and end >= b_start for b_start, b_end in booked)
+            if not clash and not _in_year_end_close(start, end):
+                booked.append((start, end))
+                return start, end
+            start += timedelta(days=1)
+
     def create(leave_type, start, days, reason, *, submit=True):
-        start = _next_working(employee, start)
-        end = start
-        while _working_days(employee, start, end) < days:
-            end += timedelta(days=1)
+        start, end = slot(start, days)
         duration = _working_days(employee, start, end)
         approval = approvals.request_create(
             user=requester,
