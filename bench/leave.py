@@ -202,6 +202,16 @@ def requester(tenant) -> tuple[User, Employee]:
             RoleGrant.objects.create(membership=membership, role=role)
             person.membership = membership
             person.save(update_fields=["membership"])
+        # Twenty random requests a person overdraw most balances: the one who
+        # submits gets enough days that the request is not refused for that.
+        LedgerEntry.objects.create(
+            employee=employee,
+            leave_type=LeaveType.objects.get(code="annual"),
+            kind=Kind.ALLOCATION,
+            amount=Decimal("500"),
+            effective_on=date(timezone.localdate().year, 1, 1),
+            reason="bench",
+        )
         return User.objects.get(email=f"me@{tenant.slug}.test"), employee
 
 
