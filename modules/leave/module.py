@@ -68,7 +68,24 @@ MODULE = Module(
             120,
             "leave.adjust_balances",
         ),
+        # What people see (docs/leave.md, "What people see").
+        _item(_("My leave"), "beach_access", "admin:leave_my_leave", 10, "leave.view_own_leave"),
+        _item(
+            _("Team calendar"),
+            "calendar_month",
+            "admin:leave_calendar",
+            20,
+            "leave.view_team_leave",
+        ),
+        _item(
+            _("Leave requests"),
+            "event_note",
+            "admin:leave_leaverequest_changelist",
+            30,
+            "leave.view_team_leave",
+        ),
     ),
+    cards=("modules.leave.dashboard.leave_cards",),
     demo="modules.leave.demo.seed",
     feature=Feature(code="leave", label=_("Leave")),
     activity=(

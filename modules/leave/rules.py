@@ -36,6 +36,44 @@ for model in (
 
 rules.add_perm("leave.view_ledgerentry", runs_leave)
 
+# -- what people see: requests, balances, the team calendar (selectors/visibility.py) --
+
+from modules.employees.selectors import my_employee  # noqa: E402
+from modules.leave.selectors import visibility  # noqa: E402
+
+sees_a_team = rules.predicate(visibility.sees_a_team)
+
+
+@rules.predicate
+def has_employee_record(user) -> bool:
+    return my_employee(user) is not None
+
+
+@rules.predicate
+def can_see_leave_request(user, leave_request) -> bool:
+    if leave_request is None:
+        return True  # "may they see some?": the list narrows it
+    return visibility.visible_leave_requests(user).filter(pk=leave_request.pk).exists()
+
+
+@rules.predicate
+def can_see_balance(user, employee) -> bool:
+    if employee is None:
+        return True
+    return visibility.may_see_balance(user, employee)
+
+
+# The request list and the calendar are for managers and those who see everyone;
+# a person's own requests are on "My leave". Requests are read-only here: they
+# are made on the request page and decided in the approvals inbox.
+rules.add_perm("leave.view_leaverequest", is_member & sees_a_team & can_see_leave_request)
+rules.add_perm("leave.view_team_leave", is_member & sees_a_team)
+rules.add_perm("leave.view_own_leave", is_member & has_employee_record)
+rules.add_perm(
+    "leave.view_balance",
+    is_member & (has_employee_record | runs_leave | sees_a_team) & can_see_balance,
+)
+
 # Moving leave data in and out, and adjusting balances in bulk: the people who run
 # leave. Managers see their team on the calendar and the request list, not in files
 # of balances and ledgers (docs/leave.md, "Importing, exporting and bulk adjustments").

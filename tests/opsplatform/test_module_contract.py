@@ -81,6 +81,8 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
         (
             "Leave",
             [
+                "Team calendar",
+                "Leave requests",
                 "Leave types",
                 "Leave policies",
                 "Holiday calendars",

@@ -1,3 +1,6 @@
 """The leave module's screens, one file per area (each helper-sized and on its own)."""
 
-from modules.leave.admin import setup  # noqa: F401  (registers its admins)
+from modules.leave.admin import (
+    requests_list,  # noqa: F401  (the list and the leave pages)
+    setup,  # noqa: F401  (registers its admins)
+)
