@@ -136,9 +136,9 @@ class AuditedHistoricalRecords(HistoricalRecords):
     def finalize(self, sender, **kwargs):
         # An append-only ledger is its own audit: its rows are never changed,
         # and the database chains each one (audit_chain.py), so a history table
-        # would only copy it. ``legacy_history = True`` keeps the table of a
-        # ledger that had one before this rule (docs/audit.md).
-        if getattr(sender, "append_only", False) and not getattr(sender, "legacy_history", False):
+        # would only copy it. A ledger that had one retires it (docs/audit.md,
+        # "Retiring an audit source").
+        if getattr(sender, "append_only", False):
             return
         super().finalize(sender, **kwargs)
 
@@ -160,8 +160,13 @@ class AuditedHistoricalRecords(HistoricalRecords):
             self.bases = shared
 
     def fields_included(self, model):
-        # A ledger's own chain columns belong to its chain, not to its history's.
-        return [f for f in super().fields_included(model) if f.name not in CHAIN_FIELDS]
+        # A ledger's own chain columns belong to its chain, not to its history's;
+        # a generated column is derived from the ones history already keeps.
+        return [
+            f
+            for f in super().fields_included(model)
+            if f.name not in CHAIN_FIELDS and not getattr(f, "generated", False)
+        ]
 
 
 @contextmanager

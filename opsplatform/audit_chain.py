@@ -1,7 +1,8 @@
 """The audit tables' hash chain, kept by PostgreSQL itself.
 
-Every audit table (simple-history's tables and every ``append_only = True``
-ledger, i.e. ``rls.append_only_tables()``) has a BEFORE INSERT trigger,
+Every audit table (simple-history's tables, every ``append_only = True``
+ledger and every retired one, i.e. ``rls.append_only_tables()``) has a BEFORE
+INSERT trigger,
 ``audit_chain_stamp``. The trigger function is SECURITY DEFINER and owned by
 the tables' owner, so the application's role cannot skip or imitate it. For
 each new row it:
@@ -52,8 +53,9 @@ from django.db import connections, transaction
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.audit import AuditChained
+from opsplatform.contract.registry import retired_audit_tables
 from opsplatform.models import PLATFORM_CHAIN, AuditChainHead, AuditChainLink
-from opsplatform.tenancy.rls import append_only_tables
+from opsplatform.tenancy.rls import append_only_tables, retired_tables
 
 TRIGGER = "audit_chain_stamp"
 STAMP_FUNCTION = "audit_chain_stamp"
@@ -75,7 +77,7 @@ PINNED_SETTINGS = {
 
 @dataclass(frozen=True)
 class AuditSource:
-    model: type
+    model: type | None  # None: a retired table, which no model writes any more
     table: str
     pk_column: str
     time_column: str
@@ -84,7 +86,7 @@ class AuditSource:
 
 def audit_models() -> list[type]:
     """Every model whose table is an audit table, in table order."""
-    tables = set(append_only_tables())
+    tables = set(append_only_tables()) - set(retired_tables())
     found = {}
     for model in apps.get_models():
         if model._meta.db_table in tables and not model._meta.proxy:
@@ -108,7 +110,19 @@ def audit_sources() -> list[AuditSource]:
                 has_tenant=any(f.column == "tenant_id" for f in opts.concrete_fields),
             )
         )
-    return sources
+    # Retired tables stay links of the chain: walked, and their trigger kept
+    # (the application's role cannot insert into them; rls.grant_app_role).
+    for retired in retired_audit_tables():
+        sources.append(
+            AuditSource(
+                model=None,
+                table=retired.table,
+                pk_column=retired.pk_column,
+                time_column=retired.time_column,
+                has_tenant=retired.tenant_scoped,
+            )
+        )
+    return sorted(sources, key=lambda source: source.table)
 
 
 @checks.register(checks.Tags.models)
@@ -123,6 +137,23 @@ def check_audit_tables_are_chained(app_configs=None, **kwargs):
         )
         for model in audit_models()
         if not issubclass(model, AuditChained)
+    ]
+
+
+@checks.register(checks.Tags.models)
+def check_retired_tables_are_not_written(app_configs=None, **kwargs):
+    """A table declared retired must have no model: its rows are read, never written."""
+    retired = set(retired_tables())
+    return [
+        checks.Error(
+            f"{model._meta.label} writes {model._meta.db_table}, which its module declares "
+            "a retired audit table (RetiredAuditTable).",
+            hint="Remove the model from Django's state (docs/audit.md), or the declaration.",
+            id="opsplatform.E102",
+            obj=model,
+        )
+        for model in apps.get_models()
+        if model._meta.db_table in retired
     ]
 
 

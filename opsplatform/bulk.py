@@ -108,7 +108,8 @@ def create_with_history(
             objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason
         )
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields]
+    # Generated columns are the database's to fill (COPY refuses a value for them).
+    fields = [f for f in model._meta.concrete_fields if not f.generated]
     with transaction.atomic(savepoint=False):
         for obj, pk in zip(objs, _next_ids(model, len(objs)), strict=True):
             obj.pk = pk

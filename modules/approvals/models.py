@@ -401,10 +401,9 @@ class GateLog(TenantModel, AuditChained):
 
     # On PostgreSQL the application's role may not UPDATE or DELETE these rows (rls.py),
     # and the database chains each row into the tenant's audit chain (audit_chain.py).
+    # It is its own audit, so it has no history table (opsplatform/audit.py); the
+    # one it had is a retired audit source, kept for the chain (module.py).
     append_only = True
-    # Its history table predates the rule that a ledger is its own audit
-    # (opsplatform/audit.py); it stays until it is retired as an audit source.
-    legacy_history = True
     # The database stamps this with its own clock, whatever the client sent.
     audit_time_field = "at"
 

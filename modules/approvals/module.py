@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import ActivityKind, Feature, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import (
+    ActivityKind,
+    Feature,
+    Module,
+    RetiredAuditTable,
+    SidebarGroup,
+    SidebarItem,
+)
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -76,4 +83,7 @@ MODULE = Module(
         ActivityKind(code="approvals.completed", label=_("A request was completed")),
         ActivityKind(code="approvals.cancelled", label=_("A request was cancelled")),
     ),
+    # The gate log's history, written until migration 0005: the gate log is its
+    # own audit, but these rows are links of every company's audit chain.
+    retired_audit_tables=(RetiredAuditTable(table="approvals_historicalgatelog"),),
 )

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Concat, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +176,15 @@ class WorkSchedule(TenantModel):
             raise ValidationError({"ends_at": _("The day must end after it starts.")})
 
 
+SEARCH_COLUMNS = ("search_name", "search_last_name", "search_number", "search_email")
+
+
+def _search_column(expression) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=Lower(expression), output_field=models.TextField(), db_persist=True
+    )
+
+
 class Employee(TenantModel):
     class EmploymentType(models.TextChoices):
         FULL_TIME = "full_time", _("Full time")
@@ -299,6 +309,17 @@ class Employee(TenantModel):
         "salary_currency": "employees.view_salary",
     }
 
+    # What the list's search reads (selectors.search_employees, docs/employees.md,
+    # "Search"): lower-cased copies the database keeps itself on every write path
+    # (a save, an import's COPY, a bulk update). Derived: no form, export or
+    # history shows them.
+    search_name = _search_column(
+        Concat("first_name", Value(" "), "last_name", output_field=models.TextField())
+    )
+    search_last_name = _search_column("last_name")
+    search_number = _search_column("employee_number")
+    search_email = _search_column("work_email")
+
     class Meta:
         verbose_name = _("employee")
         verbose_name_plural = _("employees")
@@ -337,6 +358,16 @@ class Employee(TenantModel):
                 name="employee_tenant_manager_name",
             ),
             models.Index(fields=["tenant", "last_name", "first_name"], name="employee_tenant_name"),
+            # The search's prefixes: starts_with() is leakproof, so under row-level
+            # security it is an index condition here (a LIKE is not; docs/employees.md).
+            *(
+                models.Index(
+                    fields=["tenant", column],
+                    opclasses=["int8_ops", "text_pattern_ops"],
+                    name=f"employee_{column}",
+                )
+                for column in SEARCH_COLUMNS
+            ),
         ]
 
     def __str__(self):

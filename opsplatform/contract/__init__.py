@@ -7,6 +7,7 @@ from opsplatform.contract.declarations import (
     Feature,
     Limit,
     Module,
+    RetiredAuditTable,
     SidebarGroup,
     SidebarItem,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Feature",
     "Limit",
     "Module",
+    "RetiredAuditTable",
     "SidebarGroup",
     "SidebarItem",
 ]

@@ -98,6 +98,23 @@ class ActivityKind:
 
 
 @dataclass(frozen=True)
+class RetiredAuditTable:
+    """An audit table whose model is gone but whose rows stay links in the chain.
+
+    Its rows were chained into each company's audit chain while it was written;
+    dropping it would break every chain, so it stays, read-only for everyone:
+    ``verify_audit`` still walks it, row-level security still guards it, and the
+    application's role may only read it (docs/audit.md, "Retiring an audit
+    source"). The defaults fit a simple-history table of a tenant model.
+    """
+
+    table: str
+    pk_column: str = "history_id"
+    time_column: str = "history_date"
+    tenant_scoped: bool = True
+
+
+@dataclass(frozen=True)
 class Module:
     """One part of the product, as the kernel sees it.
 
@@ -108,7 +125,8 @@ class Module:
     the request and returns a list of cards (dicts with title, value, icon, link).
     ``scripts`` and ``styles`` are static paths added to every workspace page.
     Notification types are the ones the app's ``notifications.py`` registers
-    under ``<name>.``.
+    under ``<name>.``. ``retired_audit_tables`` are the module's audit tables that
+    are no longer written but stay in the chain (``RetiredAuditTable``).
     """
 
     name: str
@@ -123,6 +141,7 @@ class Module:
     feature: Feature | None = None
     limits: tuple[Limit, ...] = ()
     activity: tuple[ActivityKind, ...] = ()
+    retired_audit_tables: tuple[RetiredAuditTable, ...] = ()
     # Set by discovery: the dotted name of the app that declared it.
     app: str = field(default="", compare=False)
 

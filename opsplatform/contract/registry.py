@@ -17,6 +17,7 @@ so the kernel names no module.
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -29,6 +30,7 @@ from opsplatform.contract.declarations import (
     Feature,
     Limit,
     Module,
+    RetiredAuditTable,
     resolve,
 )
 
@@ -94,6 +96,13 @@ def _checked(module: Module, config) -> Module:
     for part in (*module.groups, *module.items):
         if part.site not in SITES:
             raise ImproperlyConfigured(f"{module.name}: unknown site {part.site!r} in {part}")
+    for retired in module.retired_audit_tables:
+        # These names are written into SQL (policies, grants, the chain's walk).
+        names = (retired.table, retired.pk_column, retired.time_column or "_")
+        if not all(re.fullmatch(r"[a-z_][a-z0-9_]*", name) for name in names):
+            raise ImproperlyConfigured(
+                f"{module.name}: not a plain table or column name in {retired}"
+            )
     object.__setattr__(module, "app", config.name)
     return module
 
@@ -157,6 +166,18 @@ def limit_usage(tenant) -> dict[str, int]:
 
 def activity_kinds() -> list[ActivityKind]:
     return [kind for module in discover() for kind in module.activity]
+
+
+def retired_audit_tables() -> list[RetiredAuditTable]:
+    """Audit tables no model writes any more, kept in the chain (docs/audit.md).
+
+    Read from the declarations only (no discovery): the policy and chain
+    installers call this during ``migrate``.
+    """
+    return sorted(
+        (retired for module in declarations() for retired in module.retired_audit_tables),
+        key=lambda retired: retired.table,
+    )
 
 
 def forget() -> None:

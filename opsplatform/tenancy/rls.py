@@ -34,6 +34,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils.crypto import salted_hmac
 
+from opsplatform.contract.registry import retired_audit_tables
 from opsplatform.tenancy.context import tenant_context
 
 POLICY_NAME = "tenant_isolation"
@@ -93,9 +94,18 @@ def _is_tenant_table(model) -> bool:
     return instance_type is not None and issubclass(instance_type, TenantModel)
 
 
+def retired_tables() -> list[str]:
+    """Audit tables no model writes any more, kept for the chain (docs/audit.md):
+    read-only for the application's role."""
+    return [retired.table for retired in retired_audit_tables()]
+
+
 def tenant_tables() -> list[str]:
-    """Every table holding tenant rows: tenant models and their history tables."""
-    return sorted({m._meta.db_table for m in apps.get_models() if _is_tenant_table(m)})
+    """Every table holding tenant rows: tenant models, their history tables and
+    the retired audit tables of tenant models (their rows are tenant data still)."""
+    live = {m._meta.db_table for m in apps.get_models() if _is_tenant_table(m)}
+    retired = {r.table for r in retired_audit_tables() if r.tenant_scoped}
+    return sorted(live | retired)
 
 
 def history_tables() -> list[str]:
@@ -103,10 +113,10 @@ def history_tables() -> list[str]:
 
 
 def append_only_tables() -> list[str]:
-    """Audit tables: simple-history's, and models that declare ``append_only = True``
-    (an approval's gate log)."""
+    """Audit tables: simple-history's, models that declare ``append_only = True``
+    (an approval's gate log) and the retired ones."""
     declared = {m._meta.db_table for m in apps.get_models() if getattr(m, "append_only", False)}
-    return sorted(set(history_tables()) | declared)
+    return sorted(set(history_tables()) | declared | set(retired_tables()))
 
 
 # -- the database side -----------------------------------------------------------
@@ -222,7 +232,7 @@ def grant_app_role(role: str, using: str = "default") -> None:
     """Give the application's own (non-owner) role what it needs, and no more.
 
     It reads and writes domain tables, under the policies above; the audit
-    tables are append-only for it; the private schema (the scope key) is not
+    tables are append-only for it, and the retired ones read-only; the private schema (the scope key) is not
     its to read.
     """
     conn = connections[using]
@@ -243,6 +253,10 @@ def grant_app_role(role: str, using: str = "default") -> None:
         for table in append_only_tables():
             if table in existing:
                 cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {q(table)} FROM {q(role)}")
+        # A retired audit table is read, never written: not even a new row.
+        for table in retired_tables():
+            if table in existing:
+                cursor.execute(f"REVOKE INSERT ON {q(table)} FROM {q(role)}")
     # The audit chain's heads: readable, never writable (opsplatform/audit_chain.py).
     from opsplatform.audit_chain import restrict_app_role
 

@@ -44,11 +44,7 @@ def test_every_tenant_models_history_is_tenant_scoped():
     ]
     assert tenant_models
     # An append-only ledger is its own audit and has no history (opsplatform/audit.py).
-    own_audit = [
-        m
-        for m in tenant_models
-        if getattr(m, "append_only", False) and not getattr(m, "legacy_history", False)
-    ]
+    own_audit = [m for m in tenant_models if getattr(m, "append_only", False)]
     for model in own_audit:
         with pytest.raises(NotHistoricalModelError):
             get_history_model_for_model(model)

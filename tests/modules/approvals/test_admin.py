@@ -318,6 +318,20 @@ def test_request_page_shows_the_tracker_and_gate_log(chain, client_for, who):
     assert 'data-testid="gate-log"' in body
 
 
+def test_the_gate_log_and_the_request_history_read_the_log_itself(chain, client_for):
+    # The gate log has no history table of its own (docs/audit.md): its page
+    # section and the request's history read the log and the request's history.
+    request = submitted(chain)
+    with tenant_context(chain.tenant):
+        decide(request, chain.manager, comment="Fine by me")
+    client = client_for(chain.tenant, chain.requester)
+    page = client.get(url("approvals_approvalrequest_change", request.pk)).content.decode()
+    assert 'data-testid="gate-log"' in page
+    assert "Fine by me" in page
+    history = client.get(url("approvals_approvalrequest_history", request.pk))
+    assert history.status_code == 200
+
+
 def test_a_reviewer_reads_the_lines_but_cannot_change_them(chain, client_for):
     request = submitted(chain)
     body = (
