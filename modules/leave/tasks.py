@@ -16,10 +16,10 @@ from opsplatform.tenancy.sweeps import for_each_active_tenant
 # that was down catches up on its first tick back, writing what fell due meanwhile.
 @db_periodic_task(crontab(minute="*/15"))
 def run_leave_balances() -> None:
-    from modules.leave.services.daily import RUN_NAME, local_date, run_for_tenant
+    from modules.leave.services.daily import RUN_NAME, run_for_tenant
 
     for_each_active_tenant(
-        RUN_NAME, run_for_tenant, period=lambda tenant: local_date(tenant).isoformat()
+        RUN_NAME, run_for_tenant, period=lambda tenant: tenant.today().isoformat()
     )
 
 
@@ -30,17 +30,12 @@ NAME = "Leave: team off tomorrow"
 
 
 def _off_tomorrow(tenant) -> None:
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
     from modules.leave.handlers import team_off_tomorrow
-    from modules.leave.working_days import company_today
     from opsplatform.tenancy.sweeps import _claim_period
 
-    if timezone.now().astimezone(ZoneInfo(tenant.time_zone or "UTC")).hour < EVENING:
+    if tenant.local_now().hour < EVENING:
         return
-    today = company_today(tenant)
+    today = tenant.today()
     # The company's own day is the period: claimed once, in this transaction.
     _claim_period(tenant, NAME, today.isoformat())
     team_off_tomorrow(today)

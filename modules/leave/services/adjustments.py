@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from modules.employees.models import Employee
 from modules.leave.models import LedgerEntry
-from modules.leave.services.daily import local_date
 from modules.leave.services.ledger import entry_post, entry_reverse
 from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
@@ -54,7 +53,7 @@ def balance_adjust(
         leave_type=leave_type,
         kind=LedgerEntry.Kind.ADJUSTMENT,
         amount=amount,
-        effective_on=effective_on or local_date(require_current_tenant()),
+        effective_on=effective_on or require_current_tenant().today(),
         reason=reason[:255],
         user=user,
     )

@@ -20,14 +20,12 @@ audit trigger had chained it, leaving a link without a row.
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Max, Q, Sum
-from django.utils import timezone
 
 from modules.employees.models import Employee
 from modules.leave.models import AccrualMilestone, LeaveType, LedgerEntry
@@ -48,12 +46,6 @@ class DailyReport:
     @property
     def total(self) -> int:
         return sum(self.written.values())
-
-
-def local_date(tenant, now=None) -> date:
-    """The company's date now, in its own time zone."""
-    now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(tenant.time_zone or "UTC")).date()
 
 
 @dataclass
@@ -279,5 +271,5 @@ def last_run_day(on: date) -> date | None:
 
 def run_for_tenant(tenant) -> DailyReport:
     """The periodic task's work for one company (inside its transaction)."""
-    on = local_date(tenant)
+    on = tenant.today()
     return daily_run(tenant=tenant, on=on, since=last_run_day(on))
