@@ -86,9 +86,9 @@ def measure(path: Path, apply: bool) -> None:
 
     _setup.setup()
     from modules.employees import jobs
-    from modules.employees.import_files import count_rows
     from modules.employees.importing import import_employees
     from modules.employees.models import Department
+    from opsplatform.importing.files import count_rows
     from opsplatform.tenancy import tenant_context
 
     tenant = _setup.fresh_tenant("mem")
@@ -124,7 +124,7 @@ def main() -> None:
         measure(Path(args.one), args.apply)
         return
     files = make_files(args.rows)
-    print(f"employee import at {args.rows} rows (cap: EMPLOYEE_IMPORT_MAX_ROWS, 200,000)")
+    print(f"employee import at {args.rows} rows (cap: IMPORT_MAX_ROWS, 200,000)")
     for path in files.values():
         command = [sys.executable, __file__, "--one", str(path)] + (["--apply"] * args.apply)
         subprocess.run(command, check=True, env=os.environ)

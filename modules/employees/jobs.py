@@ -28,11 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from modules.employees.import_files import ImportFileError, count_rows
 from modules.employees.importing import import_employees
 from modules.employees.importing.plan import plan_import
 from modules.employees.importing.table import open_table
 from modules.employees.models import ImportJob
+from opsplatform.importing.files import ImportFileError, count_rows
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.rls import tenant_transaction
 

@@ -21,13 +21,13 @@ from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminTextInputWidge
 
 from modules.employees import jobs, services
 from modules.employees.columns import EMPLOYEE_COLUMNS, SALARY_COLUMNS
-from modules.employees.import_files import max_rows
 from modules.employees.models import Employee, ImportJob
 from modules.employees.selectors import employee_for_user
 from modules.employees.services import import_jobs
 from modules.employees.services.import_jobs import ImportStart
 from opsplatform.admin import tenant_site
 from opsplatform.admin.pages import AdminPage
+from opsplatform.importing.files import max_rows
 from opsplatform.refusals import Refused, show_refusal
 
 # -- import -------------------------------------------------------------------------

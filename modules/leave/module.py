@@ -40,6 +40,13 @@ MODULE = Module(
             "leave.change_leavepolicy",
         ),
         _item(
+            _("Balance ledger"),
+            "account_balance_wallet",
+            "admin:leave_ledgerentry_changelist",
+            75,
+            "leave.view_ledgerentry",
+        ),
+        _item(
             _("Holiday calendars"),
             "event",
             "admin:leave_holidaycalendar_changelist",
@@ -52,6 +59,28 @@ MODULE = Module(
             "admin:leave_blackoutperiod_changelist",
             90,
             "leave.change_blackoutperiod",
+        ),
+        # Moving leave data in and out (admin/data.py).
+        _item(
+            _("Import leave data"),
+            "upload_file",
+            "admin:leave_data_import",
+            100,
+            "leave.import_leave_data",
+        ),
+        _item(
+            _("Export leave data"),
+            "download",
+            "admin:leave_data_export",
+            110,
+            "leave.export_leave_data",
+        ),
+        _item(
+            _("Adjust balances"),
+            "exposure",
+            "admin:leave_bulk_adjust",
+            120,
+            "leave.adjust_balances",
         ),
         # What people see (docs/leave.md, "What people see").
         _item(_("My leave"), "beach_access", "admin:leave_my_leave", 10, "leave.view_own_leave"),
@@ -71,6 +100,7 @@ MODULE = Module(
         ),
     ),
     cards=("modules.leave.dashboard.leave_cards",),
+    demo="modules.leave.demo.seed",
     feature=Feature(code="leave", label=_("Leave")),
     activity=(
         ActivityKind(code="leave.requested", label=_("Leave was requested")),

@@ -3,7 +3,8 @@
 A leave request's submission, approval and rejection are the engine's notices
 (approvals.submitted / awaiting_decision / completed / rejected, shown with the
 leave's days): leave does not send them twice. It adds what the engine cannot
-know: granted leave cancelled, and a manager's "off tomorrow".
+know: granted leave cancelled, a manager's "off tomorrow", and a balance
+adjusted by HR.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ MODULE = _("Leave")
 
 CANCELLED = "leave.cancelled"
 OFF_TOMORROW = "leave.team_off_tomorrow"
+BALANCE_ADJUSTED = "leave.balance_adjusted"
 
 register(
     NotificationType(
@@ -31,5 +33,12 @@ register(
         label=_("Someone in my team is off tomorrow"),
         title=_("%(name)s is off tomorrow"),
         body=_("%(name)s is on %(type)s until %(end)s."),
+    ),
+    NotificationType(
+        code=BALANCE_ADJUSTED,
+        module=MODULE,
+        label=_("My leave balance was adjusted"),
+        title=_("Your %(leave_type)s balance was adjusted by %(amount)s"),
+        body=_("%(actor)s adjusted it: %(reason)s"),
     ),
 )

@@ -35,6 +35,8 @@ for model in (
     rules.add_perm(f"leave.delete_{model}", runs_leave)
 
 rules.add_perm("leave.view_ledgerentry", runs_leave)
+# Adjustments and reversals of a balance (services/adjustments.py); never a plain edit.
+rules.add_perm("leave.adjust_balance", runs_leave)
 
 # -- what people see: requests, balances, the team calendar (selectors/visibility.py) --
 
@@ -80,3 +82,9 @@ rules.add_perm("leave.request_leave", is_member & has_employee_record)
 rules.add_perm("leave.request_for_others", runs_leave)
 # Cancelling granted leave after it started (the person may before it starts).
 rules.add_perm("leave.cancel_any_leave", runs_leave)
+# Moving leave data in and out, and adjusting balances in bulk: the people who run
+# leave. Managers see their team on the calendar and the request list, not in files
+# of balances and ledgers (docs/leave.md, "Importing, exporting and bulk adjustments").
+rules.add_perm("leave.import_leave_data", runs_leave)
+rules.add_perm("leave.export_leave_data", runs_leave)
+rules.add_perm("leave.adjust_balances", runs_leave)

@@ -11,11 +11,12 @@ reporting loops across the whole file), and the writes are
 See bench/import_employees.py for the figures.
 
 The steps, one file each: ``table`` (the header row and the stream of rows),
-``cells`` (a cell to a value), ``lookups`` (the company's data, loaded once),
+``lookups`` (the company's data, loaded once),
 ``rows`` (one row checked alone), ``across_rows`` (what needs the whole file),
 ``plan`` (the check of a file: the report and the rows to write), ``apply``
-(the writes) and ``report``. The reading of files is import_files.py; the rules
-shared with employee_save are validation.py.
+(the writes). Reading the file, a cell to a value and the report are the
+kernel's (opsplatform/importing/); the rules shared with employee_save are
+validation.py.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from typing import BinaryIO
 
 from modules.employees.importing.apply import apply_import
 from modules.employees.importing.plan import plan_import
-from modules.employees.importing.report import ImportReport
 from modules.employees.importing.table import open_table
+from opsplatform.importing.report import ImportReport
 
 
 def import_employees(

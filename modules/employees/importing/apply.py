@@ -14,10 +14,10 @@ from simple_history.utils import bulk_update_with_history
 
 from modules.employees.importing.lookups import STORED_FIELDS, Lookups
 from modules.employees.importing.plan import changes_of
-from modules.employees.importing.report import ImportReport
 from modules.employees.importing.rows import Row
 from modules.employees.models import Employee
 from opsplatform.bulk import create_with_history
+from opsplatform.importing.report import ImportReport
 from opsplatform.tenancy.context import require_current_tenant
 
 BATCH_SIZE = 2000

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
-from modules.employees.import_files import SourceRow
 from modules.employees.importing.across_rows import check_against_file, resolve_managers
 from modules.employees.importing.lookups import Lookups
-from modules.employees.importing.report import ImportReport
 from modules.employees.importing.rows import Row, check_row, slim
+from opsplatform.importing.files import SourceRow
+from opsplatform.importing.report import ImportReport
 
 logger = logging.getLogger(__name__)
 

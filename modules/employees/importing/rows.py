@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from modules.employees.columns import SALARY_COLUMNS
-from modules.employees.import_files import CellProblem
-from modules.employees.importing.cells import cell_text, parse_choice, parse_date, parse_decimal
 from modules.employees.importing.lookups import Lookups
 from modules.employees.models import Employee
+from opsplatform.importing.cells import cell_text, parse_choice, parse_date, parse_decimal
+from opsplatform.importing.files import CellProblem
 from tenants.models import CURRENCIES
 
 CURRENCY_CODES = {code for code, _label in CURRENCIES}

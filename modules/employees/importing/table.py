@@ -9,7 +9,7 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from modules.employees.columns import ALIASES, COLUMN_NAMES
-from modules.employees.import_files import ImportFileError, SourceRow, Table
+from opsplatform.importing.files import ImportFileError, SourceRow, Table
 
 
 def open_table(file: BinaryIO, filename: str) -> tuple[list[str], Iterator[SourceRow]]:

@@ -47,9 +47,12 @@ class LeaveTypeAdmin(TenantModelAdmin):
     ]
 
     def get_urls(self):
+        from modules.leave.admin.data import data_urls
         from modules.leave.admin.requests import request_urls
 
-        return request_urls(self) + super().get_urls()
+        # The request page, and importing, exporting and adjusting in bulk (HR's
+        # set-up work), hang on the leave types' admin.
+        return data_urls(self) + request_urls(self) + super().get_urls()
 
     @display(description=_("colour"))
     def swatch(self, obj):

@@ -536,7 +536,7 @@ def test_a_person_terminated_by_import_does_not_keep_an_active_login(manager_wit
 
 
 def test_a_file_with_an_unknown_column_is_refused_as_a_whole(org):
-    from modules.employees.import_files import ImportFileError
+    from opsplatform.importing.files import ImportFileError
 
     with pytest.raises(ImportFileError, match="favourite_colour"):
         run(csv_bytes([{"employee_number": "A1", "first_name": "Ann", "favourite_colour": "red"}]))

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from modules.employees import jobs
-from modules.employees.import_files import ImportFileError, count_rows
 from modules.employees.importing import import_employees
 from modules.employees.models import Employee, ImportJob
+from opsplatform.importing.files import ImportFileError, count_rows
 from tests.modules.employees.helpers import csv_bytes
 from tests.modules.employees.test_import import (  # noqa: F401 - fixtures
     IMPORT_URL,
@@ -76,7 +76,7 @@ def xlsx_bytes(header: list, rows: list[list], *, cached: dict[str, str] | None 
 
 @pytest.fixture
 def cap_of_50(settings):
-    settings.EMPLOYEE_IMPORT_MAX_ROWS = 50
+    settings.IMPORT_MAX_ROWS = 50
 
 
 def test_a_file_over_the_row_cap_is_refused_saying_the_cap_and_its_size(acme, cap_of_50):

@@ -1,4 +1,4 @@
-"""One cell of a people file turned into a value: text, dates (ISO, day first or an
+"""One cell of an import file turned into a value: text, dates (ISO, day first or an
 Excel serial), amounts (with a decimal comma too) and choices (by code or label).
 A cell that cannot be read raises ValueError with the sentence for the person."""
 
@@ -55,7 +55,8 @@ def _parse_date(value) -> date | None:
     raise ValueError(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": text})
 
 
-def parse_decimal(value) -> Decimal | None:
+def parse_decimal(value, *, signed: bool = False) -> Decimal | None:
+    """A number in hundredths; negative only when ``signed`` (a balance adjustment)."""
     text = cell_text(value).replace(" ", "").replace("\u00a0", "")
     if not text:
         return None
@@ -72,7 +73,7 @@ def parse_decimal(value) -> Decimal | None:
         raise ValueError(not_a_number()) from error
     if not number.is_finite():  # NaN, Infinity
         raise ValueError(not_a_number())
-    if number < 0:
+    if number < 0 and not signed:
         raise ValueError(_("The amount cannot be negative."))
     try:
         return number.quantize(Decimal("0.01"))

@@ -1,4 +1,4 @@
-"""Reading a people file as a stream: CSV through a text wrapper over the stored
+"""Reading an import file (people, leave balances, holidays ...) as a stream: CSV through a text wrapper over the stored
 file, XLSX through openpyxl's read-only parser. Neither reads the file into
 memory whole, both stop at a hard row cap, and a cell the file cannot give us
 (longer than the cell limit, a formula Excel never calculated) reaches the
@@ -33,7 +33,7 @@ _SNIFF_BYTES = 64 * 1024
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not a table, no employee_number column...)."""
+    """The file as a whole cannot be read (not a table, a required column missing...)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,8 @@ class SourceRow:
 
 
 def max_rows() -> int:
-    """The row cap (a setting, so that a deployment or a test can lower it)."""
-    return int(getattr(settings, "EMPLOYEE_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+    """The row cap of every import (a setting, so that a deployment or a test can lower it)."""
+    return int(getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
 def too_many_rows(counted: int, cap: int) -> ImportFileError:
@@ -130,7 +130,7 @@ def count_rows(file: BinaryIO, filename: str, *, stop_after: int) -> int:
             return _count_xlsx_rows(file, stop_after=stop_after)
         return Table(file, filename).count(stop_after=stop_after)
     except Exception:  # the check refuses the file with its message
-        logger.info("employee import: could not count the rows of %s", filename, exc_info=True)
+        logger.info("import: could not count the rows of %s", filename, exc_info=True)
         return 0
     finally:
         file.seek(0)

@@ -1,4 +1,4 @@
-"""What a check or an import of a people file found and did: counts and every
+"""What a check or an import of a file found and did: counts and every
 problem by line and column (the first MAX_REPORTED_ERRORS kept, all counted)."""
 
 from __future__ import annotations
