@@ -188,9 +188,9 @@ def request_create_and_submit(
 
     ``subject`` is the kind's own row, unsaved, if the caller built it (its
     fields then stay out of ``fields``); ``requester_employee`` the requester's
-    employee row if the caller has it (read with its department). The draft is never seen by anyone
-    else, so it is neither locked nor read back, and what was derived for it
-    a moment ago in this transaction is not worked out again.
+    employee row if the caller has it (read with its department). The draft is
+    never seen by anyone else, so it is neither locked nor read back, and what
+    was derived for it a moment ago in this transaction is not worked out again.
     """
     approval = _create_draft(
         user=user,
