@@ -212,17 +212,19 @@ def month_grid(
         approval__status__in=ON_CALENDAR, start_date__lte=last, end_date__gte=first
     ).values("employee_id")
     start = (page - 1) * PEOPLE_PER_PAGE
+    # Only the columns a row shows: its name, location (holidays) and schedule.
     people = list(
         _people(user, department_id, location_id)
         .filter(pk__in=off_this_month)
-        .select_related("schedule", "department")
+        .select_related("schedule")
+        .only("pk", "first_name", "last_name", "location_id", "schedule__working_days")
         .order_by("last_name", "first_name", "pk")[start : start + PEOPLE_PER_PAGE + 1]
     )
     has_more = len(people) > PEOPLE_PER_PAGE
     people = people[:PEOPLE_PER_PAGE]
     leave_by_person: dict[int, list[LeaveRequest]] = defaultdict(list)
     if people:
-        for leave in shown_requests(user, first, last).filter(employee__in=[p.pk for p in people]):
+        for leave in _month_leave(first, last, [p.pk for p in people]):
             leave_by_person[leave.employee_id].append(leave)
     holidays = holidays_by_location({p.location_id for p in people}, first, last)
     blackouts = blackouts_between(first, last, department_id, location_id)
@@ -265,12 +267,40 @@ def month_grid(
             Cell(day=day, weekend=day.weekday() >= 5, blackout=day in blackout_days) for day in days
         ],
         blackouts=blackouts,
-        leave_types=list(LeaveType.objects.filter(active=True)),
+        leave_types=list(LeaveType.objects.filter(active=True).only("pk", "name", "colour")),
         departments=list(Department.objects.order_by("name").only("pk", "name")),
         locations=list(WorkLocation.objects.order_by("name").only("pk", "name")),
         page=page,
         has_more=has_more,
         filters={"department": department_id, "location": location_id},
+    )
+
+
+def _month_leave(first: date, last: date, people: list[int]) -> QuerySet[LeaveRequest]:
+    """The shown leave of a page of people (already narrowed to whom the viewer may
+    see), with only the columns a cell needs."""
+    return (
+        LeaveRequest.objects.filter(
+            approval__status__in=ON_CALENDAR,
+            start_date__lte=last,
+            end_date__gte=first,
+            employee_id__in=people,
+        )
+        .select_related("leave_type", "approval")
+        .only(
+            "pk",
+            "employee_id",
+            "start_date",
+            "end_date",
+            "start_part",
+            "end_part",
+            "cancelled_at",
+            "leave_type__code",
+            "leave_type__name",
+            "leave_type__colour",
+            "approval__status",
+        )
+        .order_by("start_date", "pk")
     )
 
 
