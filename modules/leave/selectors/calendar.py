@@ -25,6 +25,7 @@ from modules.leave.selectors.visibility import request_people
 
 PEOPLE_PER_PAGE = 100
 OFF_LIST_LIMIT = 200
+ONE_DAY = timedelta(days=1)
 
 APPROVED = RequestStatus.COMPLETED
 PENDING = RequestStatus.IN_REVIEW
@@ -73,7 +74,20 @@ def shown_requests(user, start: date, end: date) -> QuerySet[LeaveRequest]:
             end_date__gte=start,
             employee__in=request_people(user),
         )
-        .select_related("employee", "employee__department", "leave_type", "approval")
+        .select_related("employee", "leave_type", "approval")
+        # Only what the "off" lists show, and what tells when cancelled leave stops.
+        .only(
+            "pk",
+            "employee_id",
+            "start_date",
+            "end_date",
+            "cancelled_at",
+            "employee__first_name",
+            "employee__last_name",
+            "leave_type__name",
+            "leave_type__colour",
+            "approval__status",
+        )
         .order_by("start_date", "employee__last_name", "employee__first_name", "pk")
     )
 
@@ -236,12 +250,12 @@ def month_grid(
             end = last_day_off(leave)
             if end is None:
                 continue
-            for day in days:
+            day, end = max(leave.start_date, first), min(end, last)
+            while day <= end:
                 # Approved wins a day that also has a pending request.
-                if leave.start_date <= day <= end and (
-                    day not in off or off[day].approval.status == PENDING
-                ):
+                if day not in off or off[day].approval.status == PENDING:
                     off[day] = leave
+                day += ONE_DAY
         person_holidays = holidays.get(person.location_id, holidays[None])
         working = _working_days(person)
         rows.append(
