@@ -15,12 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from modules.approvals.models import RequestStatus
 from modules.employees.models import Department, Employee, WorkLocation
-from modules.leave.models import BlackoutPeriod, Holiday, HolidayCalendar, LeaveRequest, LeaveType
+from modules.leave.models import BlackoutPeriod, HolidayCalendar, LeaveRequest, LeaveType
 from modules.leave.selectors.visibility import request_people
 
 PEOPLE_PER_PAGE = 100
@@ -160,33 +160,37 @@ def holidays_by_location(
 ) -> dict[int | None, dict[date, str]]:
     """{location id: {day: holiday name}} for the locations' calendars (the default
     calendar for a location without one; ``None`` is the key of people with no
-    location). Two queries."""
-    links = list(
+    location). One query: each calendar with its links and the month's holidays
+    (a LEFT JOIN, so a calendar with none this month still takes its locations)."""
+    months = {d.month for d in _each_day(first, last)}
+    in_month = Q(holidays__date__range=(first, last)) | Q(
+        holidays__recurs_yearly=True, holidays__date__month__in=months
+    )
+    links = (
         HolidayCalendar.objects.filter(Q(is_default=True) | Q(locations__in=location_ids))
-        .values_list("pk", "is_default", "locations")
+        .annotate(shown=FilteredRelation("holidays", condition=in_month))
+        .values_list(
+            "pk", "is_default", "locations", "shown__date", "shown__recurs_yearly", "shown__name"
+        )
         .distinct()
     )
-    default = next((pk for pk, is_default, _loc in links if is_default), None)
+    default = None
     calendar_of: dict = {}
-    for pk, _is_default, location_id in links:
+    days: dict[int, dict[date, str]] = defaultdict(dict)
+    for pk, is_default, location_id, day, recurs_yearly, name in links:
+        if is_default and default is None:
+            default = pk
         if location_id in location_ids:
             calendar_of.setdefault(location_id, pk)
-    wanted = set(calendar_of.values()) | ({default} if default else set())
-    days: dict[int, dict[date, str]] = defaultdict(dict)
-    if wanted:
-        months = {d.month for d in _each_day(first, last)}
-        holidays = Holiday.objects.filter(calendar_id__in=wanted).filter(
-            Q(date__range=(first, last)) | Q(recurs_yearly=True, date__month__in=months)
-        )
-        for holiday in holidays.values("calendar_id", "date", "recurs_yearly", "name"):
-            day = holiday["date"]
-            if holiday["recurs_yearly"]:
-                try:
-                    day = day.replace(year=first.year)
-                except ValueError:  # 29 February in a year without one
-                    continue
-            if first <= day <= last:
-                days[holiday["calendar_id"]][day] = holiday["name"]
+        if day is None:
+            continue
+        if recurs_yearly:
+            try:
+                day = day.replace(year=first.year)
+            except ValueError:  # 29 February in a year without one
+                continue
+        if first <= day <= last:
+            days[pk][day] = name
     result = {
         location_id: days.get(calendar_of.get(location_id, default), {})
         for location_id in location_ids
