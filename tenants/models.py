@@ -198,6 +198,14 @@ class Tenant(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def local_now(self, now=None):
+        """The moment ``now`` (default: now) on the company's own clock."""
+        return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(self.time_zone or "UTC"))
+
+    def today(self, now=None):
+        """The company's own date: what "today" means for its people."""
+        return self.local_now(now).date()
+
     @property
     def primary_domain(self) -> str | None:
         domain = (

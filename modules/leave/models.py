@@ -134,6 +134,15 @@ class LeavePolicy(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text=_("For accrual per pay period: 12, 24, 26 or 52."),
     )
+    accrues_from = models.DateField(
+        _("ledger starts on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Accruals are written from this day on; what people had before it comes in "
+            "as opening balances. Empty: from each person's hire date."
+        ),
+    )
     # Joiners and leavers get the share of the year they are employed.
     pro_rata = models.BooleanField(_("pro rata for joiners and leavers"), default=True)
     carry_forward = models.CharField(

@@ -40,6 +40,13 @@ MODULE = Module(
             "leave.change_leavepolicy",
         ),
         _item(
+            _("Balance ledger"),
+            "account_balance_wallet",
+            "admin:leave_ledgerentry_changelist",
+            75,
+            "leave.view_ledgerentry",
+        ),
+        _item(
             _("Holiday calendars"),
             "event",
             "admin:leave_holidaycalendar_changelist",

@@ -35,6 +35,8 @@ for model in (
     rules.add_perm(f"leave.delete_{model}", runs_leave)
 
 rules.add_perm("leave.view_ledgerentry", runs_leave)
+# Adjustments and reversals of a balance (services/adjustments.py); never a plain edit.
+rules.add_perm("leave.adjust_balance", runs_leave)
 
 # -- what people see: requests, balances, the team calendar (selectors/visibility.py) --
 

@@ -1,5 +1,6 @@
-"""Leave's periodic work: each evening, in each company's time zone, managers hear
-who of their team is off tomorrow (once per company and day)."""
+"""Leave's periodic work, each in each company's time zone and once per company and
+day: the daily run of accruals, carry-forward and expiry, and each evening managers
+hear who of their team is off tomorrow."""
 
 from __future__ import annotations
 
@@ -8,6 +9,20 @@ from huey.contrib.djhuey import db_periodic_task
 
 from opsplatform.tenancy.sweeps import for_each_active_tenant
 
+
+# Every quarter hour, each company whose own day has turned since its last run
+# gets that day's run, once (its run of the day is recorded with the entries, in
+# one transaction): companies pass midnight at different UTC hours, and a worker
+# that was down catches up on its first tick back, writing what fell due meanwhile.
+@db_periodic_task(crontab(minute="*/15"))
+def run_leave_balances() -> None:
+    from modules.leave.services.daily import RUN_NAME, run_for_tenant
+
+    for_each_active_tenant(
+        RUN_NAME, run_for_tenant, period=lambda tenant: tenant.today().isoformat()
+    )
+
+
 # Local hour from which "off tomorrow" goes out; the task runs hourly so that
 # every time zone reaches it, and a worker that was down catches up later that day.
 EVENING = 16
@@ -15,17 +30,12 @@ NAME = "Leave: team off tomorrow"
 
 
 def _off_tomorrow(tenant) -> None:
-    from zoneinfo import ZoneInfo
-
-    from django.utils import timezone
-
     from modules.leave.handlers import team_off_tomorrow
-    from modules.leave.working_days import company_today
     from opsplatform.tenancy.sweeps import _claim_period
 
-    if timezone.now().astimezone(ZoneInfo(tenant.time_zone or "UTC")).hour < EVENING:
+    if tenant.local_now().hour < EVENING:
         return
-    today = company_today(tenant)
+    today = tenant.today()
     # The company's own day is the period: claimed once, in this transaction.
     _claim_period(tenant, NAME, today.isoformat())
     team_off_tomorrow(today)

@@ -19,8 +19,7 @@ from django.utils.translation import ngettext
 
 from modules.approvals.models import RequestStatus
 from modules.leave.models import ZERO, BlackoutPeriod, LeaveRequest, Unit
-from modules.leave.selectors.balances import balance_on
-from modules.leave.selectors.policies import policy_for
+from modules.leave.selectors.balances import bookable_parts
 from modules.leave.working_days import Cost, leave_cost
 from opsplatform.refusals import Refused
 
@@ -257,16 +256,6 @@ def overlapping(subject: LeaveRequest) -> LeaveRequest | None:
     return None
 
 
-def _bookable(employee, leave_type):
-    """Balance plus how far the policy lets it go negative.
-
-    Stands in for ``selectors.balances.bookable`` until the accrual engine's lands.
-    """
-    policy = policy_for(employee, leave_type)
-    limit = policy.negative_limit if policy is not None else ZERO
-    return balance_on(employee, leave_type), limit
-
-
 def check_booking(subject: LeaveRequest, cost: Cost) -> None:
     """Refuse an overlap with the person's own leave, or a cost above what they may book."""
     clash = overlapping(subject)
@@ -287,7 +276,7 @@ def check_booking(subject: LeaveRequest, cost: Cost) -> None:
     leave_type = subject.leave_type
     if not leave_type.tracks_balance:
         return
-    balance, limit = _bookable(subject.employee, leave_type)
+    balance, limit = bookable_parts(subject.employee, leave_type)
     if cost.amount > balance + limit:
         raise Refused(
             _(

@@ -25,10 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 
 from modules.leave.models import ZERO, Holiday, HolidayCalendar, LeaveRequest, Unit
 
@@ -53,8 +51,8 @@ class Cost:
 
 
 def company_today(tenant) -> date:
-    """Today in the company's time zone (notice, "off tomorrow")."""
-    return timezone.now().astimezone(ZoneInfo(tenant.time_zone or "UTC")).date()
+    """Today in the company's time zone (notice, "off tomorrow", the daily run)."""
+    return tenant.today()
 
 
 def schedule_of(employee) -> tuple[frozenset[int], Decimal]:

@@ -9,7 +9,8 @@ Work that belongs to a period (the morning reminder belongs to a day) passes
 ``period``: each company's run of it is recorded in the same transaction
 (``SweepRun``, unique per company, job and period). The task is then scheduled
 more often than its period, so a worker that was down at the usual hour runs
-the missed period when it is back, once; a company that failed is retried at
+the missed period when it is back, once (a period may be a function of the
+company, such as the day in its own time zone); a company that failed is retried at
 the next tick, and a second scheduler running at the same moment waits on the
 first one's row and skips.
 """
@@ -55,11 +56,15 @@ def _claim_period(tenant, name: str, period: str) -> None:
 
 
 def for_each_active_tenant(
-    name: str, work: Callable[[object], None], *, period: str | None = None
+    name: str,
+    work: Callable[[object], None],
+    *,
+    period: str | Callable[[object], str] | None = None,
 ) -> SweepReport:
     """Run ``work(tenant)`` inside each active company's own transaction.
 
-    With ``period``, a company whose run of that period is recorded is skipped.
+    With ``period`` (a string, or a function of the company giving one), a company
+    whose run of that period is recorded is skipped.
     """
     from tenants.models import Tenant
 
@@ -68,7 +73,7 @@ def for_each_active_tenant(
         try:
             with tenant_transaction(tenant):
                 if period is not None:
-                    _claim_period(tenant, name, period)
+                    _claim_period(tenant, name, period(tenant) if callable(period) else period)
                 work(tenant)
         except _AlreadyRan:
             report.skipped.append(tenant.slug)

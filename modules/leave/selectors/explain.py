@@ -125,14 +125,23 @@ def project_balance(employee, leave_type, *, today: date, on: date) -> Projectio
     carried = entries.filter(
         kind=LedgerEntry.Kind.CARRY_FORWARD, expires_on__gt=today, expires_on__lte=on
     ).annotate(taken=Coalesce(Subquery(taken_while_carried), Value(ZERO), output_field=_DECIMAL))
-    expiring = []
-    for entry in carried.order_by("expires_on", "pk"):
-        left = min(entry.amount, max(entry.amount + entry.taken, ZERO))
-        if left > ZERO:
-            expiring.append((entry.expires_on, left))
     accruals = (
         _scheduled_accruals(employee, leave_type, after=today, until=on) if on > today else []
     )
+    expiring = []
+    gone = ZERO
+    for entry in carried.order_by("expires_on", "pk"):
+        left = min(entry.amount, max(entry.amount + entry.taken, ZERO))
+        # As the daily run does: never more expires than the balance holds that day.
+        before = (
+            totals["now"]
+            - gone
+            + sum((amount for day, amount in accruals or [] if day < entry.expires_on), ZERO)
+        )
+        left = min(left, max(before, ZERO))
+        if left > ZERO:
+            expiring.append((entry.expires_on, left))
+            gone += left
     return Projection(
         on=on,
         now=totals["now"],

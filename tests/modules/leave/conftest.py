@@ -36,3 +36,15 @@ def office(tenant_a, owner_a, make_member) -> Office:
 def in_office(office):
     with tenant_context(office.tenant):
         yield office
+
+
+@pytest.fixture
+def acme(tenant_a):
+    """Run the test body as Acme (what services, selectors and tasks expect)."""
+    with tenant_context(tenant_a):
+        yield tenant_a
+
+
+@pytest.fixture
+def hr_a(tenant_a, make_member):
+    return make_member(tenant_a, "hr@acme.test", roles=[RoleCode.HR])

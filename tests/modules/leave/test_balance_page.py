@@ -110,6 +110,21 @@ def test_the_projection_adds_accruals_and_takes_off_expiring_carried_days(
     assert projection.total == Decimal("21.5") + projection.accrued - Decimal("2")
 
 
+def test_no_more_expires_than_the_balance_holds(in_office, monkeypatch):
+    monkeypatch.setitem(sys.modules, "modules.leave.services.accrual", None)  # no accruals
+    kind = LeaveTypeFactory(name="Annual leave", code="annual")
+    wes = in_office.employee(in_office.worker)
+    post(wes, kind, Kind.CARRY_FORWARD, "5", -30, expires_on=TODAY + timedelta(days=10))
+    # Not leave taken, so the carried days are untouched, but the balance is 1.
+    post(wes, kind, Kind.ADJUSTMENT, "-4", -5, reason="Paid out")
+
+    projection = explain.project_balance(wes, kind, today=TODAY, on=TODAY + timedelta(days=11))
+
+    # As the daily run will: the 1 day the balance holds expires, not all 5.
+    assert projection.expiring == [(TODAY + timedelta(days=10), Decimal("1"))]
+    assert projection.total == 0
+
+
 def test_carried_days_expiring_after_the_date_are_kept(wes_ledger, fake_accruals):
     wes, kind = wes_ledger
 
