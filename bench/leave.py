@@ -3,7 +3,10 @@ median ms of the leave request list, the team calendar month, submitting one
 request and one person's balance page, and the seconds of the daily accrual
 run for everyone. Prints figures; asserts nothing.
 
-    python bench/leave.py [--employees 10000] [--requests 200000] [--repeat 9]
+    python bench/leave.py [--employees 10000] [--requests 200000] [--repeat 9] [--reuse]
+
+``--reuse`` measures again on the company an earlier run built in the same
+database (the newest ``leave-…`` one) instead of building 200,000 requests anew.
 
 PostgreSQL (DATABASE_URL, default the scratch ``opsplatform_bench``) as the
 application's role under row-level security, DEBUG off, as bench/admin_pages.py.
@@ -29,6 +32,7 @@ _setup.setup()
 from admin_lists import hr_client, populate  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -219,6 +223,23 @@ def requester(tenant) -> tuple[User, Employee]:
 # -- measurements -------------------------------------------------------------------------
 
 
+def reused(employees: int):
+    """The newest company an earlier run built with this many employees (or None)."""
+    from tenants.models import Tenant
+
+    for tenant in Tenant.objects.filter(slug__startswith="leave-").order_by("-pk"):
+        with tenant_context(tenant):
+            if (
+                Employee.objects.count() == employees
+                and User.objects.filter(email=f"me@{tenant.slug}.test").exists()
+            ):
+                client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
+                client.force_login(User.objects.get(email=f"hr@{tenant.slug}.test"))
+                me = User.objects.get(email=f"me@{tenant.slug}.test")
+                return tenant, client, me, Employee.objects.get(membership__user=me)
+    return None
+
+
 def measure_page(client, url: str, repeat: int) -> tuple[int, float]:
     client.get(url)  # warm the caches
     timings, queries = [], 0
@@ -256,7 +277,18 @@ def measure_submit(
             return request_submit(request_id=approval.pk, user=user)
 
     timings, queries, after_commit = [], 0, 0
-    first = timezone.localdate() + timedelta(days=400)
+    # Past the days earlier runs on a reused company already booked.
+    with tenant_context(tenant):
+        last = (
+            LeaveRequest.objects.filter(
+                employee__membership__user=user,
+                start_date__gte=timezone.localdate() + timedelta(days=400),
+            )
+            .order_by("-start_date")
+            .values_list("start_date", flat=True)
+            .first()
+        )
+    first = (last or timezone.localdate() + timedelta(days=393)) + timedelta(days=7)
     for index in range(repeat + 1):
         day = first + timedelta(days=7 * index)
         while day.weekday() >= 5:
@@ -301,13 +333,23 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure on the company an earlier run built"
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    tenant = _setup.fresh_tenant("leave")
-    client = hr_client(tenant)
-    hr = User.objects.get(email=f"hr@{tenant.slug}.test")
-    leave_type = build(tenant, employees=args.employees, requests=args.requests, hr=hr)
-    me, employee = requester(tenant)
+    found = reused(args.employees) if args.reuse else None
+    if found:
+        tenant, client, me, employee = found
+        print(f"  reusing {tenant.slug}")
+        with tenant_context(tenant):
+            leave_type = LeaveType.objects.get(code="annual")
+    else:
+        tenant = _setup.fresh_tenant("leave")
+        client = hr_client(tenant)
+        hr = User.objects.get(email=f"hr@{tenant.slug}.test")
+        leave_type = build(tenant, employees=args.employees, requests=args.requests, hr=hr)
+        me, employee = requester(tenant)
 
     lists = url_or_none("admin:leave_leaverequest_changelist")
     pages = [

@@ -15,16 +15,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from modules.approvals.models import RequestStatus
 from modules.employees.models import Department, Employee, WorkLocation
-from modules.leave.models import BlackoutPeriod, Holiday, HolidayCalendar, LeaveRequest, LeaveType
+from modules.leave.models import BlackoutPeriod, HolidayCalendar, LeaveRequest, LeaveType
 from modules.leave.selectors.visibility import request_people
 
 PEOPLE_PER_PAGE = 100
 OFF_LIST_LIMIT = 200
+ONE_DAY = timedelta(days=1)
 
 APPROVED = RequestStatus.COMPLETED
 PENDING = RequestStatus.IN_REVIEW
@@ -73,7 +74,20 @@ def shown_requests(user, start: date, end: date) -> QuerySet[LeaveRequest]:
             end_date__gte=start,
             employee__in=request_people(user),
         )
-        .select_related("employee", "employee__department", "leave_type", "approval")
+        .select_related("employee", "leave_type", "approval")
+        # Only what the "off" lists show, and what tells when cancelled leave stops.
+        .only(
+            "pk",
+            "employee_id",
+            "start_date",
+            "end_date",
+            "cancelled_at",
+            "employee__first_name",
+            "employee__last_name",
+            "leave_type__name",
+            "leave_type__colour",
+            "approval__status",
+        )
         .order_by("start_date", "employee__last_name", "employee__first_name", "pk")
     )
 
@@ -146,33 +160,37 @@ def holidays_by_location(
 ) -> dict[int | None, dict[date, str]]:
     """{location id: {day: holiday name}} for the locations' calendars (the default
     calendar for a location without one; ``None`` is the key of people with no
-    location). Two queries."""
-    links = list(
+    location). One query: each calendar with its links and the month's holidays
+    (a LEFT JOIN, so a calendar with none this month still takes its locations)."""
+    months = {d.month for d in _each_day(first, last)}
+    in_month = Q(holidays__date__range=(first, last)) | Q(
+        holidays__recurs_yearly=True, holidays__date__month__in=months
+    )
+    links = (
         HolidayCalendar.objects.filter(Q(is_default=True) | Q(locations__in=location_ids))
-        .values_list("pk", "is_default", "locations")
+        .annotate(shown=FilteredRelation("holidays", condition=in_month))
+        .values_list(
+            "pk", "is_default", "locations", "shown__date", "shown__recurs_yearly", "shown__name"
+        )
         .distinct()
     )
-    default = next((pk for pk, is_default, _loc in links if is_default), None)
+    default = None
     calendar_of: dict = {}
-    for pk, _is_default, location_id in links:
+    days: dict[int, dict[date, str]] = defaultdict(dict)
+    for pk, is_default, location_id, day, recurs_yearly, name in links:
+        if is_default and default is None:
+            default = pk
         if location_id in location_ids:
             calendar_of.setdefault(location_id, pk)
-    wanted = set(calendar_of.values()) | ({default} if default else set())
-    days: dict[int, dict[date, str]] = defaultdict(dict)
-    if wanted:
-        months = {d.month for d in _each_day(first, last)}
-        holidays = Holiday.objects.filter(calendar_id__in=wanted).filter(
-            Q(date__range=(first, last)) | Q(recurs_yearly=True, date__month__in=months)
-        )
-        for holiday in holidays.values("calendar_id", "date", "recurs_yearly", "name"):
-            day = holiday["date"]
-            if holiday["recurs_yearly"]:
-                try:
-                    day = day.replace(year=first.year)
-                except ValueError:  # 29 February in a year without one
-                    continue
-            if first <= day <= last:
-                days[holiday["calendar_id"]][day] = holiday["name"]
+        if day is None:
+            continue
+        if recurs_yearly:
+            try:
+                day = day.replace(year=first.year)
+            except ValueError:  # 29 February in a year without one
+                continue
+        if first <= day <= last:
+            days[pk][day] = name
     result = {
         location_id: days.get(calendar_of.get(location_id, default), {})
         for location_id in location_ids
@@ -212,17 +230,19 @@ def month_grid(
         approval__status__in=ON_CALENDAR, start_date__lte=last, end_date__gte=first
     ).values("employee_id")
     start = (page - 1) * PEOPLE_PER_PAGE
+    # Only the columns a row shows: its name, location (holidays) and schedule.
     people = list(
         _people(user, department_id, location_id)
         .filter(pk__in=off_this_month)
-        .select_related("schedule", "department")
+        .select_related("schedule")
+        .only("pk", "first_name", "last_name", "location_id", "schedule__working_days")
         .order_by("last_name", "first_name", "pk")[start : start + PEOPLE_PER_PAGE + 1]
     )
     has_more = len(people) > PEOPLE_PER_PAGE
     people = people[:PEOPLE_PER_PAGE]
     leave_by_person: dict[int, list[LeaveRequest]] = defaultdict(list)
     if people:
-        for leave in shown_requests(user, first, last).filter(employee__in=[p.pk for p in people]):
+        for leave in _month_leave(first, last, [p.pk for p in people]):
             leave_by_person[leave.employee_id].append(leave)
     holidays = holidays_by_location({p.location_id for p in people}, first, last)
     blackouts = blackouts_between(first, last, department_id, location_id)
@@ -234,12 +254,12 @@ def month_grid(
             end = last_day_off(leave)
             if end is None:
                 continue
-            for day in days:
+            day, end = max(leave.start_date, first), min(end, last)
+            while day <= end:
                 # Approved wins a day that also has a pending request.
-                if leave.start_date <= day <= end and (
-                    day not in off or off[day].approval.status == PENDING
-                ):
+                if day not in off or off[day].approval.status == PENDING:
                     off[day] = leave
+                day += ONE_DAY
         person_holidays = holidays.get(person.location_id, holidays[None])
         working = _working_days(person)
         rows.append(
@@ -265,12 +285,40 @@ def month_grid(
             Cell(day=day, weekend=day.weekday() >= 5, blackout=day in blackout_days) for day in days
         ],
         blackouts=blackouts,
-        leave_types=list(LeaveType.objects.filter(active=True)),
+        leave_types=list(LeaveType.objects.filter(active=True).only("pk", "name", "colour")),
         departments=list(Department.objects.order_by("name").only("pk", "name")),
         locations=list(WorkLocation.objects.order_by("name").only("pk", "name")),
         page=page,
         has_more=has_more,
         filters={"department": department_id, "location": location_id},
+    )
+
+
+def _month_leave(first: date, last: date, people: list[int]) -> QuerySet[LeaveRequest]:
+    """The shown leave of a page of people (already narrowed to whom the viewer may
+    see), with only the columns a cell needs."""
+    return (
+        LeaveRequest.objects.filter(
+            approval__status__in=ON_CALENDAR,
+            start_date__lte=last,
+            end_date__gte=first,
+            employee_id__in=people,
+        )
+        .select_related("leave_type", "approval")
+        .only(
+            "pk",
+            "employee_id",
+            "start_date",
+            "end_date",
+            "start_part",
+            "end_part",
+            "cancelled_at",
+            "leave_type__code",
+            "leave_type__name",
+            "leave_type__colour",
+            "approval__status",
+        )
+        .order_by("start_date", "pk")
     )
 
 
