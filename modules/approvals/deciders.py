@@ -39,6 +39,10 @@ class Directory:
         self._members: dict[int, Membership] = {}
         self._departments: dict[int, Department | None] = {}
 
+    def know(self, employee: Employee) -> None:
+        """An employee row already in hand (the requester's): not read again."""
+        self._employees.setdefault(employee.pk, employee)
+
     def employee(self, pk: int | None) -> Employee | None:
         if pk is None:
             return None

@@ -71,8 +71,24 @@ def cost_of(subject: LeaveRequest) -> Cost | None:
     return cached[1]
 
 
-def _blackouts(subject: LeaveRequest):
+def _blackouts(subject: LeaveRequest) -> list[BlackoutPeriod]:
+    """The blackout periods the request falls in, read once per subject and dates."""
     employee = subject.employee
+    inputs = (
+        employee.department_id,
+        employee.location_id,
+        subject.leave_type_id,
+        subject.start_date,
+        subject.end_date,
+    )
+    cached = getattr(subject, "_leave_blackouts", None)
+    if cached is None or cached[0] != inputs:
+        cached = (inputs, list(_blackouts_query(subject, employee)))
+        subject._leave_blackouts = cached
+    return cached[1]
+
+
+def _blackouts_query(subject: LeaveRequest, employee):
     return (
         BlackoutPeriod.objects.filter(
             Q(departments=None) | Q(departments=employee.department_id),

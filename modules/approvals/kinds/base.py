@@ -19,6 +19,7 @@ from django.forms.models import modelform_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from opsplatform.loaded import loaded_relations
 from opsplatform.tenancy.models import TenantModel
 
 ZERO = Decimal("0")
@@ -178,7 +179,8 @@ class RequestKindSpec:
 
     def clean_subject(self, subject) -> None:
         """The subject's own field validation, without the link (the request may be new)."""
-        subject.full_clean(exclude=["approval"], validate_unique=False)
+        # Foreign keys set to rows the service loaded need no second read (opsplatform/loaded.py).
+        subject.full_clean(exclude=["approval", *loaded_relations(subject)], validate_unique=False)
 
     def __repr__(self):
         return f"<request kind {self.code}>"

@@ -49,7 +49,33 @@ def log_event(
     comment="",
     with_snapshot=False,
 ):
-    return GateLog.objects.create(
+    entry = gate_log_entry(
+        approval,
+        action,
+        step=step,
+        actor=actor,
+        behalf=behalf,
+        to_gate=to_gate,
+        comment=comment,
+        with_snapshot=with_snapshot,
+    )
+    entry.save()
+    return entry
+
+
+def gate_log_entry(
+    approval,
+    action,
+    *,
+    step=None,
+    actor=None,
+    behalf=None,
+    to_gate="",
+    comment="",
+    with_snapshot=False,
+) -> GateLog:
+    """One unsaved line of the gate log (``log_event`` saves it, ``log_events`` several)."""
+    return GateLog(
         request=approval,
         step=step,
         action=action,
@@ -62,6 +88,15 @@ def log_event(
     )
 
 
+def log_events(approval, entries: list[GateLog]) -> None:
+    """Several lines of one request's log in one insert, in order (the database still
+    chains and stamps each row). Every reference is the request's own, so the
+    save's cross-company check has nothing to find."""
+    for entry in entries:
+        entry.tenant_id = approval.tenant_id
+    GateLog.objects.bulk_create(entries)
+
+
 def inboxes_changed():
     """Tell the company's open pages that inboxes changed (after commit)."""
     publish_via_worker(tenant_id=require_current_tenant().pk, payload={"type": "approvals.changed"})
@@ -71,6 +106,13 @@ def inboxes_changed():
 
 
 def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> None:
+    mark_entered(step, now=now)
+    step.save()
+    announce_gate(step, approval)
+
+
+def mark_entered(step: RequestStep, *, now=None) -> None:
+    """The gate is the one deciding now, its clock started (in memory: the caller saves)."""
     now = now or timezone.now()
     step.status = StepStatus.CURRENT
     step.entered_at = now
@@ -79,7 +121,10 @@ def enter_gate(step: RequestStep, approval: ApprovalRequest, *, now=None) -> Non
     step.escalated_at = None
     step.decided_at = None
     step.decided_by = None
-    step.save()
+
+
+def announce_gate(step: RequestStep, approval: ApprovalRequest) -> None:
+    """After a gate is entered: the log names a standing-in deputy, the deciders hear of it."""
     _note_deputy(step, approval)
     # Its deciders (and their deputies) hear of it from the worker, after commit.
     notices.later(notices.AWAITING, request=approval, step=step, to_deciders=True)

@@ -23,19 +23,26 @@ from modules.approvals.models import (
     GateAction,
     RequestStatus,
     RequestStep,
+    RouteGate,
     StepStatus,
 )
-from modules.approvals.selectors import can_decide, current_gate, on_behalf_of
+from modules.approvals.selectors import INBOX_COUNT, can_decide, current_gate, on_behalf_of
 from modules.approvals.services.common import (
     Decision,
+    announce_gate,
     enter_gate,
+    gate_log_entry,
     inboxes_changed,
     lock_request,
     log_event,
+    log_events,
+    mark_entered,
     next_pending_gate,
 )
 from modules.approvals.services.routes import route_for
 from modules.approvals.workflow import RequestFlow, TransitionNotAllowed
+from opsplatform.counts import count_changed
+from opsplatform.loaded import loaded_relations
 from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import require_current_tenant
 from tenants.models import Tenant, User
@@ -53,7 +60,7 @@ def _next_number() -> int:
     return (last or 0) + 1
 
 
-def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
+def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None, requester_employee=None):
     from modules.employees.selectors import employee_for_user
 
     tenant = require_current_tenant()
@@ -63,9 +70,11 @@ def _refresh_derived(approval: ApprovalRequest, subject=None, lines=None):
     spec.before_save(subject, approval=approval, company_currency=tenant.currency)
     # ``amount`` is always in the company currency (a foreign payment gives its value in it).
     approval.currency = tenant.currency
-    employee = employee_for_user(approval.requester)
+    employee = requester_employee or employee_for_user(approval.requester)
     approval.employee = employee
-    approval.department_id = employee.department_id if employee is not None else None
+    # The department came with the employee: setting the row, not its id, spares
+    # the save's cross-company check a read of it.
+    approval.department = employee.department if employee is not None else None
     approval.amount = computed_amount(
         approval, subject, company_currency=tenant.currency, lines=lines
     )
@@ -87,6 +96,12 @@ def request_save(
 
     ``subject`` is the kind's own row with the form's values (default: the saved one).
     """
+    return _save_draft(approval=approval, user=user, subject=subject, lines=lines)
+
+
+def _save_draft(
+    *, approval: ApprovalRequest, user: User, subject=None, lines=None, requester_employee=None
+):
     if approval.pk is None:
         approval.requester = user
         approval.number = _next_number()
@@ -99,9 +114,15 @@ def request_save(
                 % {"reference": approval.reference, "status": approval.get_status_display()}
             )
     spec = _spec(approval)
-    subject = _refresh_derived(approval, subject, lines)
+    subject = _refresh_derived(approval, subject, lines, requester_employee)
     errors = {}
-    for clean in (approval.full_clean, lambda: spec.clean_subject(subject)):
+    # The requester, their employee row and department were loaded just now, and the
+    # number was issued under the company's lock: checking them again only reads them.
+    trusted = [*loaded_relations(approval), "number"]
+    for clean in (
+        lambda: approval.full_clean(exclude=trusted),
+        lambda: spec.clean_subject(subject),
+    ):
         try:
             clean()
         except ValidationError as error:
@@ -132,12 +153,21 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
 
     The kind's own fields go to its subject; the rest (``description``) to the request.
     """
+    return _create_draft(user=user, kind=kind, title=title, lines=lines, **fields)
+
+
+def _create_draft(
+    *, user: User, kind: str, title: str, lines=(), subject=None, requester_employee=None, **fields
+):
     if get_kind(kind) is None:
         raise Refused(_("This kind of request is not available."))
     engine_fields, subject_fields = _split_fields(kind, fields)
     approval = ApprovalRequest(kind=kind, title=title, **engine_fields)
-    subject = get_kind(kind).subject_model(**subject_fields)
-    request_save(approval=approval, user=user, subject=subject)
+    if subject is None:
+        subject = get_kind(kind).subject_model(**subject_fields)
+    _save_draft(
+        approval=approval, user=user, subject=subject, requester_employee=requester_employee
+    )
     if lines:
         # One statement for the lines and one for their history: every write is audited.
         bulk_create_with_history(
@@ -146,7 +176,31 @@ def request_create(*, user: User, kind: str, title: str, lines=(), **fields) -> 
             default_user=user,
             default_change_reason=_("Created with the request"),
         )
-        request_save(approval=approval, user=user)
+        _save_draft(approval=approval, user=user)
+    return approval
+
+
+@transaction.atomic
+def request_create_and_submit(
+    *, user: User, kind: str, title: str, subject=None, requester_employee=None, **fields
+) -> ApprovalRequest:
+    """Create a request and submit it at once (a kind whose form submits straight away).
+
+    ``subject`` is the kind's own row, unsaved, if the caller built it (its
+    fields then stay out of ``fields``); ``requester_employee`` the requester's
+    employee row if the caller has it (read with its department). The draft is
+    never seen by anyone else, so it is neither locked nor read back, and what
+    was derived for it a moment ago in this transaction is not worked out again.
+    """
+    approval = _create_draft(
+        user=user,
+        kind=kind,
+        title=title,
+        subject=subject,
+        requester_employee=requester_employee,
+        **fields,
+    )
+    _submit(approval, user=user)
     return approval
 
 
@@ -173,15 +227,17 @@ def _run_hook(approval: ApprovalRequest, hook: str) -> None:
     getattr(spec, hook)(approval, spec.subject_of(approval))
 
 
-def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
-    """Work out who decides each copied gate now (after submit or resubmit).
+def _resolve(approval: ApprovalRequest, steps: list[RequestStep]) -> list[tuple]:
+    """Work out who decides each copied gate now (after submit or resubmit), in memory.
 
     Returns the log entries that explain a skipped or passed-on gate.
     """
     directory = Directory()
+    if ApprovalRequest.employee.is_cached(approval) and approval.employee is not None:
+        directory.know(approval.employee)  # derived from the requester a moment ago
     notes = []
     waived = _spec(approval).approval_waived(approval)
-    for step in approval.steps.order_by("position"):
+    for step in steps:
         if waived:
             resolution = Resolution(applies=False, note=waived)
         else:
@@ -193,7 +249,6 @@ def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, st
         step.entered_at = step.due_at = step.decided_at = None
         step.reminded_at = step.escalated_at = None
         step.decided_by = None
-        step.save()
         if not resolution.applies:
             notes.append((GateAction.SKIPPED, step, resolution.note))
         elif resolution.note:
@@ -201,13 +256,69 @@ def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, st
     return notes
 
 
-def _start(approval: ApprovalRequest, *, user: User, action: str, comment: str = "") -> None:
-    notes = _resolve_steps(approval)
-    first = next_pending_gate(approval)
+def _copy_route(approval: ApprovalRequest, user: User) -> tuple[list, RequestStep | None]:
+    """Copy the route's gates onto the request, resolved and the first one entered.
+
+    One insert for the gates and one for their history, each gate written as it
+    stands after the submit. Returns the resolution notes and the first gate.
+    """
+    gates = list(RouteGate.objects.filter(route__kind=approval.kind).order_by("position", "pk"))
+    if not gates:  # no route yet (it is made now), or one without gates
+        gates = list(route_for(approval.kind).gates.order_by("position", "pk"))
+    steps = [
+        RequestStep(
+            request=approval, tenant_id=approval.tenant_id, position=position, **gate.definition()
+        )
+        for position, gate in enumerate(gates)
+    ]
+    notes = _resolve(approval, steps)
+    first = next((step for step in steps if step.status == StepStatus.PENDING), None)
+    if first is not None:
+        mark_entered(first)
+    bulk_create_with_history(
+        steps,
+        RequestStep,
+        default_user=user,
+        default_change_reason=_("Route copied on submit"),
+    )
+    # A bulk insert sends no post_save: the cached inbox counts are forgotten here.
+    count_changed(INBOX_COUNT.name, tenant_id=approval.tenant_id)
+    return notes, first
+
+
+def _resolve_steps(approval: ApprovalRequest) -> list[tuple[str, RequestStep, str]]:
+    """Resolve a returned request's gates again (one save per gate, each in its history)."""
+    steps = list(approval.steps.order_by("position"))
+    notes = _resolve(approval, steps)
+    for step in steps:
+        step.save()
+    return notes
+
+
+def _start(
+    approval: ApprovalRequest,
+    *,
+    user: User,
+    action: str,
+    notes,
+    first: RequestStep | None,
+    entered: bool = False,
+    comment: str = "",
+) -> None:
+    """Log the (re)submit, run the kind's hook, then enter the first gate.
+
+    ``entered``: the first gate was already written as entered (a fresh submit).
+    """
     to_gate = first.name if first is not None else _("Completed")
-    log_event(approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment)
-    for note_action, step, note in notes:
-        log_event(approval, note_action, step=step, comment=note)
+    log_events(
+        approval,
+        [
+            gate_log_entry(
+                approval, action, actor=user, to_gate=to_gate, with_snapshot=True, comment=comment
+            ),
+            *(gate_log_entry(approval, act, step=step, comment=note) for act, step, note in notes),
+        ],
+    )
     _run_hook(approval, "on_submitted")
     if first is None:
         RequestFlow(approval).complete()
@@ -216,7 +327,10 @@ def _start(approval: ApprovalRequest, *, user: User, action: str, comment: str =
         log_event(approval, GateAction.COMPLETED, comment=_("No gate applies to this request."))
         notices.later(notices.COMPLETED, request=approval)
         return
-    enter_gate(first, approval)
+    if entered:
+        announce_gate(first, approval)
+    else:
+        enter_gate(first, approval)
     notices.later(notices.SUBMITTED, request=approval, step=first)
 
 
@@ -230,25 +344,20 @@ def request_submit(*, request_id, user: User) -> ApprovalRequest:
             _("%(reference)s was already submitted (%(status)s).")
             % {"reference": approval.reference, "status": approval.get_status_display()}
         )
+    # The saved draft may be older than the rules and people it was derived from.
     _refresh_derived(approval)
+    _submit(approval, user=user)
+    return approval
+
+
+def _submit(approval: ApprovalRequest, *, user: User) -> None:
+    """Submit a locked draft whose derived fields are up to date."""
     check_complete(approval)
     RequestFlow(approval).submit()
     approval.save()
-    route = route_for(approval.kind)
-    bulk_create_with_history(
-        [
-            RequestStep(
-                request=approval, tenant=approval.tenant, position=position, **gate.definition()
-            )
-            for position, gate in enumerate(route.gates.order_by("position", "pk"))
-        ],
-        RequestStep,
-        default_user=user,
-        default_change_reason=_("Route copied on submit"),
-    )
-    _start(approval, user=user, action=GateAction.SUBMITTED)
+    notes, first = _copy_route(approval, user)
+    _start(approval, user=user, action=GateAction.SUBMITTED, notes=notes, first=first, entered=True)
     inboxes_changed()
-    return approval
 
 
 @transaction.atomic
@@ -266,7 +375,15 @@ def request_resubmit(*, request_id, user: User, comment: str = "") -> ApprovalRe
     _refresh_derived(approval)
     check_complete(approval)
     approval.save()
-    _start(approval, user=user, action=GateAction.RESUBMITTED, comment=comment)
+    notes = _resolve_steps(approval)
+    _start(
+        approval,
+        user=user,
+        action=GateAction.RESUBMITTED,
+        notes=notes,
+        first=next_pending_gate(approval),
+        comment=comment,
+    )
     inboxes_changed()
     return approval
 

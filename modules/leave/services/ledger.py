@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from modules.leave.models import LedgerEntry
+from opsplatform.loaded import loaded_relations
 from opsplatform.refusals import Refused
 
 
@@ -30,9 +31,14 @@ def entry_post(
     reason: str = "",
     user=None,
     expires_on: date | None = None,
+    key_unused: bool = False,
 ) -> LedgerEntry | None:
     """Add one entry. With a ``key`` already used for this person and type, add
-    nothing and return None (the entry was recorded before)."""
+    nothing and return None (the entry was recorded before).
+
+    ``key_unused``: the caller holds the person's lock and has just counted the
+    entries the key numbers, so the key cannot clash (no savepoint to catch it).
+    """
     entry = LedgerEntry(
         employee=employee,
         leave_type=leave_type,
@@ -45,8 +51,11 @@ def entry_post(
         created_by=user,
         expires_on=expires_on,
     )
-    entry.full_clean(validate_unique=False, validate_constraints=False)
-    if not key:
+    # The person, type and request are rows the caller loaded: no second read of each.
+    entry.full_clean(
+        exclude=loaded_relations(entry), validate_unique=False, validate_constraints=False
+    )
+    if not key or key_unused:
         entry.save()
         return entry
     try:

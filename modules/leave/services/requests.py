@@ -76,6 +76,7 @@ def reserve(subject: LeaveRequest) -> None:
         effective_on=subject.start_date,
         request=subject,
         key=f"reserve:{subject.pk}:{made + 1}",
+        key_unused=True,  # under the person's lock, just counted
     )
 
 
@@ -120,7 +121,6 @@ def _title(leave_type, start: date, end: date) -> str:
     }
 
 
-@transaction.atomic
 def leave_request_submit(
     *,
     user,
@@ -135,7 +135,7 @@ def leave_request_submit(
     document=None,
     confirm_blackout: bool = False,
 ) -> ApprovalRequest:
-    """Create a leave request and submit it, in one transaction.
+    """Create a leave request and submit it, in one transaction (the engine's).
 
     A person requests for themselves; HR (``leave.request_for_others``) may
     name another employee with a login, who becomes the requester (they
@@ -169,28 +169,25 @@ def leave_request_submit(
         start_part=start_part,
         end_part=end_part,
         hours=hours,
+        reason=reason,
+        document=document or "",
     )
     warnings = (
         blackout_warnings(draft) if start_date and end_date and end_date >= start_date else []
     )
     if warnings and not confirm_blackout:
         raise Refused(" ".join(warnings), code="blackout_warning", field="start_date")
-    approval = approvals.request_create(
+    # The draft itself becomes the request's subject: what was worked out for it
+    # (the cost, the blackouts) is not read again by the engine's checks.
+    return approvals.request_create_and_submit(
         user=requester,
         kind="leave",
         title=_title(leave_type, start_date, end_date),
         description=reason,
-        employee=employee,
-        leave_type=leave_type,
-        start_date=start_date,
-        end_date=end_date,
-        start_part=start_part,
-        end_part=end_part,
-        hours=hours,
-        reason=reason,
-        document=document or "",
+        subject=draft,
+        # Read just now with its department (employee_for_user): the engine's own.
+        requester_employee=own if employee is own else None,
     )
-    return approvals.request_submit(request_id=approval.pk, user=requester)
 
 
 def _may_cancel(subject: LeaveRequest, user, today: date) -> None:

@@ -142,7 +142,7 @@ def test_submitting_one_request_costs_the_same_queries_whatever_the_history(in_o
     assert with_fifty <= SUBMIT_CEILING, with_fifty
 
 
-SUBMIT_CEILING = 72  # measured on SQLite and PostgreSQL alike
+SUBMIT_CEILING = 27  # measured on SQLite and PostgreSQL alike (72 before the submit was trimmed)
 
 
 def _two_at_once(office, starts):
