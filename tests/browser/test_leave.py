@@ -1,11 +1,13 @@
 """An employee requests leave in a real browser and sees what it costs and the
-balance left before submitting; their manager approves it from the inbox."""
+balance left before submitting; their manager approves it from the inbox and
+sees it on the team calendar."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from modules.approvals.models import RequestStatus
 from modules.leave.models import LeaveRequest, LedgerEntry
@@ -44,6 +46,16 @@ def test_an_employee_requests_leave_and_the_manager_approves_it(office, page, lo
     with page.expect_navigation():
         page.get_by_test_id("decision-form").get_by_role("button", name="Approve").click()
     assert "it is now complete" in page.content()
+
+    page.goto(
+        url_on(tenant, f"/admin/leave/leaverequest/calendar/?year={start.year}&month={start.month}")
+    )
+    with tenant_context(tenant):
+        requester = LeaveRequest.objects.get().employee_id
+    row = page.locator(f'tr[data-employee="{requester}"]')
+    expect(row.locator(f'td[data-day="{start:%Y-%m-%d}"]')).to_have_attribute(
+        "data-status", "approved"
+    )
 
     with tenant_context(tenant):
         leave = LeaveRequest.objects.select_related("approval").get()
