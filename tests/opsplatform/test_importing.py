@@ -39,3 +39,20 @@ def test_dates_in_the_accepted_forms():
     assert parse_date("2026-03-01") == parse_date("01/03/2026") == date(2026, 3, 1)
     with pytest.raises(ValueError, match="not a date"):
         parse_date("next week")
+
+
+def test_headers_are_normalised_and_a_wrong_header_row_refuses_the_file():
+    from opsplatform.importing.files import ImportFileError
+    from opsplatform.importing.headers import checked_headers
+
+    known, aliases = ["employee_number", "amount"], {"number": "employee_number"}
+    assert checked_headers(
+        ["\ufeff Number", "Amount"], known=known, required=known, aliases=aliases
+    ) == ["employee_number", "amount"]
+    for headers, message in [
+        (["amount"], "lacks these columns: employee_number"),
+        (["number", "employee_number", "amount"], "appear twice: employee_number"),
+        (["number", "amount", "colour"], "Unknown columns: colour"),
+    ]:
+        with pytest.raises(ImportFileError, match=message):
+            checked_headers(headers, known=known, required=known, aliases=aliases)
