@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 
 from modules.approvals.models import RequestStatus
 from modules.leave import notifications as notices
-from modules.leave.models import LeaveRequest
+from modules.leave.models import LeaveRequest, LedgerEntry
 from opsplatform.notifications.services import notify
 
 
@@ -79,3 +79,69 @@ def team_off_tomorrow(today) -> int:
         )
         sent += 1
     return sent
+
+
+def carried_days_expiring(*, on, since=None) -> int:
+    """Tell each person whose carried-forward days expire within the notice window
+    and still hold some. Run by the daily run, so each day's window is told once;
+    after a gap (``since``, the last run) the days missed are told now.
+
+    One query for the carried entries (with what was taken from them) and one
+    notice per leave type and expiry date, whatever the number of people.
+    """
+    from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from modules.leave.models import ZERO
+    from modules.leave.selectors.explain import TAKING
+
+    ahead = timedelta(days=notices.CARRIED_NOTICE_DAYS)
+    start = (since or on - timedelta(days=1)) + ahead
+    taken = (
+        LedgerEntry.objects.filter(
+            employee_id=OuterRef("employee_id"),
+            leave_type_id=OuterRef("leave_type_id"),
+            kind__in=TAKING,
+            effective_on__gte=OuterRef("effective_on"),
+            effective_on__lt=OuterRef("expires_on"),
+        )
+        .order_by()
+        .values("leave_type_id")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    carried = (
+        LedgerEntry.objects.filter(
+            kind=LedgerEntry.Kind.CARRY_FORWARD,
+            expires_on__gt=start,
+            expires_on__lte=on + ahead,
+            employee__membership__isnull=False,
+        )
+        .annotate(
+            taken=Coalesce(
+                Subquery(taken),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=9, decimal_places=2),
+            )
+        )
+        .select_related("employee__membership__user", "leave_type")
+        .order_by("leave_type_id", "expires_on", "pk")
+    )
+    groups: dict[tuple, list] = {}
+    for entry in carried:
+        # Leave taken since the carry uses the carried days first (docs/leave.md).
+        if entry.amount + entry.taken > 0:
+            key = (entry.leave_type, entry.expires_on)
+            groups.setdefault(key, []).append(entry.employee.membership.user)
+    url = reverse("admin:leave_my_leave", urlconf="opsplatform.urls.tenant")
+    for (leave_type, expires_on), people in groups.items():
+        notify(
+            recipients=people,
+            type=notices.CARRIED_EXPIRING,
+            context={
+                "leave_type": str(leave_type),
+                "date": date_format(expires_on, "DATE_FORMAT"),
+            },
+            url=url,
+        )
+    return sum(len(people) for people in groups.values())

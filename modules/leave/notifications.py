@@ -18,6 +18,9 @@ MODULE = _("Leave")
 CANCELLED = "leave.cancelled"
 OFF_TOMORROW = "leave.team_off_tomorrow"
 BALANCE_ADJUSTED = "leave.balance_adjusted"
+CARRIED_EXPIRING = "leave.carried_expiring"
+# How far ahead people hear that carried-forward days will expire.
+CARRIED_NOTICE_DAYS = 30
 
 register(
     NotificationType(
@@ -40,5 +43,14 @@ register(
         label=_("My leave balance was adjusted"),
         title=_("Your %(leave_type)s balance was adjusted by %(amount)s"),
         body=_("%(actor)s adjusted it: %(reason)s"),
+    ),
+    NotificationType(
+        code=CARRIED_EXPIRING,
+        module=MODULE,
+        label=_("My carried-forward leave is about to expire"),
+        title=_("Carried-forward %(leave_type)s expires on %(date)s"),
+        body=_(
+            "What is left of the days carried into this year expires then: take them before, or they are lost."
+        ),
     ),
 )

@@ -271,5 +271,11 @@ def last_run_day(on: date) -> date | None:
 
 def run_for_tenant(tenant) -> DailyReport:
     """The periodic task's work for one company (inside its transaction)."""
+    from modules.leave.handlers import carried_days_expiring
+
     on = tenant.today()
-    return daily_run(tenant=tenant, on=on, since=last_run_day(on))
+    since = last_run_day(on)
+    report = daily_run(tenant=tenant, on=on, since=since)
+    # In the run's transaction: the day's notices are claimed with its entries.
+    carried_days_expiring(on=on, since=since)
+    return report
