@@ -43,7 +43,7 @@ class TeamCalendarView(AdminPage):
         week_start = today - timedelta(days=today.weekday())
         week_end = week_start + timedelta(days=6)
         this_week = off_between(request.user, week_start, week_end)
-        off_today = [leave for leave in this_week if leave.start_date <= today <= leave.end_date]
+        off_today = [leave for leave in this_week if leave.start_date <= today <= leave.last_off]
         return self.render(
             grid=grid,
             today=today,

@@ -330,12 +330,14 @@ def _working_days(person: Employee) -> set[int]:
 
 
 def off_between(user, start: date, end: date) -> list[LeaveRequest]:
-    """Pending and approved leave overlapping [start, end] (one query, capped)."""
-    return [
-        leave
-        for leave in shown_requests(user, start, end)[:OFF_LIST_LIMIT]
-        if (last := last_day_off(leave)) is not None and last >= start
-    ]
+    """Pending and approved leave overlapping [start, end] (one query, capped), each
+    with ``last_off``: its end, or the day it was cancelled on when that came first."""
+    shown = []
+    for leave in shown_requests(user, start, end)[:OFF_LIST_LIMIT]:
+        leave.last_off = last_day_off(leave)
+        if leave.last_off is not None and leave.last_off >= start:
+            shown.append(leave)
+    return shown
 
 
 def off_today_count(user, today: date) -> int:

@@ -5,10 +5,11 @@ holidays of each person's location, blackouts, months, filters, Arabic; the
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from modules.leave.models import LeaveRequest
 from modules.leave.selectors.calendar import month_grid, off_today_count
 from opsplatform.tenancy import tenant_context
 from tests.modules.employees.factories import WorkLocationFactory
@@ -148,6 +149,28 @@ def test_off_today_and_this_week_list_approved_and_pending_leave(in_office, marc
     assert off_today_count(in_office.hostile, MONDAY) == 0
     week = off_between(in_office.lead, date(2031, 3, 17), date(2031, 3, 23))
     assert week == [pending]
+
+
+def test_leave_cancelled_after_it_started_ends_in_the_lists_on_the_day_it_was_cancelled(
+    in_office, march
+):
+    from django.utils import timezone
+
+    from modules.leave.selectors.calendar import off_between
+
+    _wes, approved, _pending = march
+    cancelled_on = MONDAY + timedelta(days=1)
+    # As leave_cancel_approved leaves it: the day of cancelling stays taken.
+    LeaveRequest.objects.filter(pk=approved.pk).update(
+        cancelled_at=timezone.make_aware(datetime.combine(cancelled_on, time(10)))
+    )
+
+    (listed,) = off_between(in_office.lead, MONDAY, MONDAY + timedelta(days=6))
+    assert listed.pk == approved.pk and listed.last_off == cancelled_on
+    assert (
+        off_between(in_office.lead, cancelled_on + timedelta(days=1), MONDAY + timedelta(days=6))
+        == []
+    )
 
 
 def test_the_dashboard_card_counts_who_is_off_today_for_managers_only(
