@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import ActivityKind, Feature, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import (
+    ActivityKind,
+    Feature,
+    Module,
+    RecordLink,
+    SidebarGroup,
+    SidebarItem,
+)
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -102,6 +109,16 @@ MODULE = Module(
     cards=("modules.leave.dashboard.leave_cards",),
     demo="modules.leave.demo.seed",
     feature=Feature(code="leave", label=_("Leave")),
+    # An employee's page links to their leave for whoever may read it.
+    record_links=(
+        RecordLink(
+            model="employees.Employee",
+            title=_("Leave balance"),
+            icon="beach_access",
+            url="modules.leave.links.balance_url",
+            check="modules.leave.links.may_see_balance",
+        ),
+    ),
     activity=(
         ActivityKind(code="leave.requested", label=_("Leave was requested")),
         ActivityKind(code="leave.approved", label=_("Leave was approved")),

@@ -30,6 +30,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -237,6 +238,8 @@ class TenantModelAdmin(
     list_sections = ()
     # The same for the change form: unfold's template asks the admin for these.
     conditional_fields: dict = {}
+    # Above the form: links installed modules add to this kind of record.
+    change_form_outer_before_template = "opsplatform/admin/record_links.html"
 
     @display(description=ModelAdmin.action_checkbox.short_description)
     def action_checkbox(self, obj):
@@ -274,7 +277,30 @@ class TenantModelAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._require_object_here(request, object_id)
+        obj = request._checked_admin_object[2]
+        extra_context = {
+            "record_links": self.record_links(request, obj),
+            "record_links_label": _("Related pages"),
+            **(extra_context or {}),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def record_links(self, request, obj) -> list[dict]:
+        """What other modules link to from this record's page, for this person."""
+        from opsplatform.contract.declarations import resolve
+        from opsplatform.contract.registry import record_links
+
+        shown = []
+        for link in record_links(self.model._meta.label):
+            if link.check is not None and not resolve(link.check)(request, obj):
+                continue
+            try:
+                url = resolve(link.url)(obj)
+            except NoReverseMatch:  # the page is not on this site
+                continue
+            if url:
+                shown.append({"title": link.title, "icon": link.icon, "url": url})
+        return shown
 
     def delete_view(self, request, object_id, extra_context=None):
         self._require_object_here(request, object_id)

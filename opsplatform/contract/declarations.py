@@ -98,6 +98,23 @@ class ActivityKind:
 
 
 @dataclass(frozen=True)
+class RecordLink:
+    """A link a module adds to another part's record page (an employee's leave
+    balance, later their assets), so neither module names the other's screens.
+
+    ``model`` is the record's model label (``"employees.Employee"``); ``url``
+    takes the record and returns its address, or None for no link; ``check``
+    takes the request and the record and says whether this person sees it.
+    """
+
+    model: str
+    title: str  # lazy
+    icon: str  # a Material Symbols name
+    url: Ref
+    check: Ref | None = None
+
+
+@dataclass(frozen=True)
 class RetiredAuditTable:
     """An audit table whose model is gone but whose rows stay links in the chain.
 
@@ -127,6 +144,7 @@ class Module:
     Notification types are the ones the app's ``notifications.py`` registers
     under ``<name>.``. ``retired_audit_tables`` are the module's audit tables that
     are no longer written but stay in the chain (``RetiredAuditTable``).
+    ``record_links`` are links it adds to other parts' record pages (``RecordLink``).
     """
 
     name: str
@@ -142,6 +160,7 @@ class Module:
     limits: tuple[Limit, ...] = ()
     activity: tuple[ActivityKind, ...] = ()
     retired_audit_tables: tuple[RetiredAuditTable, ...] = ()
+    record_links: tuple[RecordLink, ...] = ()
     # Set by discovery: the dotted name of the app that declared it.
     app: str = field(default="", compare=False)
 

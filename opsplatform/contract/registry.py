@@ -30,6 +30,7 @@ from opsplatform.contract.declarations import (
     Feature,
     Limit,
     Module,
+    RecordLink,
     RetiredAuditTable,
     resolve,
 )
@@ -166,6 +167,13 @@ def limit_usage(tenant) -> dict[str, int]:
 
 def activity_kinds() -> list[ActivityKind]:
     return [kind for module in discover() for kind in module.activity]
+
+
+def record_links(model_label: str) -> list[RecordLink]:
+    """Every installed module's links on the record pages of ``model_label``."""
+    return [
+        link for module in discover() for link in module.record_links if link.model == model_label
+    ]
 
 
 def retired_audit_tables() -> list[RetiredAuditTable]:
