@@ -34,9 +34,7 @@ def test_hr_and_the_line_manager_see_the_link_to_the_balance(office, client_for)
         assert f'href="/admin/leave/leaverequest/balance/{employee.pk}/"' in response.text
 
 
-def test_finance_reads_the_record_but_gets_no_link_to_a_balance_it_may_not_read(
-    office, client_for
-):
+def test_finance_reads_the_record_but_gets_no_link_to_a_balance_it_may_not_read(office, client_for):
     employee, response = employee_page(office, client_for, office.finance, office.worker)
 
     assert response.status_code == 200
