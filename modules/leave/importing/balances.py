@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from modules.employees.models import Employee
 from modules.leave.importing.columns import BALANCE_COLUMNS
-from modules.leave.importing.rows import RowCheck
+from modules.leave.importing.rows import RowCheck, check_rows
 from modules.leave.models import LeaveType, LedgerEntry, Unit
 from opsplatform.importing.cells import parse_choice, parse_date, parse_decimal
 from opsplatform.importing.files import SourceRow
@@ -70,20 +70,9 @@ class Lookups:
 
 
 def check(headers: list[str], rows: Iterable[SourceRow]) -> tuple[ImportReport, list[Entry]]:
-    report = ImportReport()
     lookups = Lookups.load()
-    entries: list[Entry] = []
     opening_lines: dict[tuple[int, int], int] = {}
-    for source in rows:
-        report.total += 1
-        row = RowCheck(source, headers, report)
-        entry = _check_row(row, lookups, opening_lines)
-        if row.failed:
-            report.error_rows += 1
-        elif entry is not None:
-            entries.append(entry)
-    report.to_create = len(entries)
-    return report, entries
+    return check_rows(headers, rows, lambda row: _check_row(row, lookups, opening_lines))
 
 
 def _check_row(row: RowCheck, lookups: Lookups, opening_lines: dict) -> Entry | None:

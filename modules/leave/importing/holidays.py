@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from modules.leave.importing.columns import HOLIDAY_COLUMNS
-from modules.leave.importing.rows import RowCheck
+from modules.leave.importing.rows import RowCheck, check_rows
 from modules.leave.models import Holiday, HolidayCalendar
 from opsplatform.bulk import create_with_history
 from opsplatform.importing.cells import parse_date
@@ -53,20 +53,9 @@ class Lookups:
 
 
 def check(headers: list[str], rows: Iterable[SourceRow]) -> tuple[ImportReport, list[Day]]:
-    report = ImportReport()
     lookups = Lookups.load()
-    days: list[Day] = []
     lines: dict[tuple[int, date], int] = {}
-    for source in rows:
-        report.total += 1
-        row = RowCheck(source, headers, report)
-        day = _check_row(row, lookups, lines)
-        if row.failed:
-            report.error_rows += 1
-        elif day is not None:
-            days.append(day)
-    report.to_create = len(days)
-    return report, days
+    return check_rows(headers, rows, lambda row: _check_row(row, lookups, lines))
 
 
 def _check_row(row: RowCheck, lookups: Lookups, lines: dict) -> Day | None:

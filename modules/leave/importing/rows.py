@@ -50,3 +50,22 @@ class RowCheck:
             return False
         self.fail(column, _("“%(value)s” is not yes or no.") % {"value": value[:40]})
         return False
+
+
+def check_rows(headers, rows, check_row):
+    """Every row through ``check_row(row)`` (which returns what the row would write,
+    or None): the report of every bad row, and what the good rows would write."""
+    from opsplatform.importing.report import ImportReport
+
+    report = ImportReport()
+    kept = []
+    for source in rows:
+        report.total += 1
+        row = RowCheck(source, headers, report)
+        item = check_row(row)
+        if row.failed:
+            report.error_rows += 1
+        elif item is not None:
+            kept.append(item)
+    report.to_create = len(kept)
+    return report, kept
