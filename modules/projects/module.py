@@ -1,0 +1,76 @@
+"""What the projects module adds to the product (docs/modules.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract import ActivityKind, Feature, Limit, Module, SidebarGroup, SidebarItem
+
+
+def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
+    return SidebarItem(
+        group="projects",
+        title=title,
+        icon=icon,
+        url=url,
+        order=order,
+        permission=permission,
+        **extra,
+    )
+
+
+def active_projects(tenant) -> int:
+    from modules.projects.models import Project
+
+    return Project.objects.filter(
+        is_template=False,
+        status__in=[Project.Status.PLANNED, Project.Status.ACTIVE, Project.Status.ON_HOLD],
+    ).count()
+
+
+MODULE = Module(
+    name="projects",
+    label=_("Projects"),
+    # Members are employees, and timesheets travel the approvals engine.
+    requires=("employees", "approvals"),
+    groups=(SidebarGroup(key="projects", title=_("Projects"), order=35, collapsible=False),),
+    items=(
+        _item(
+            _("Projects"),
+            "folder_open",
+            "admin:projects_project_changelist",
+            10,
+            "projects.view_project",
+        ),
+        _item(_("My tasks"), "task_alt", "admin:projects_my_tasks", 20, "projects.log_time"),
+        _item(_("My timesheet"), "schedule", "admin:projects_timesheet", 30, "projects.log_time"),
+        _item(
+            _("Time logs"),
+            "timer",
+            "admin:projects_timelog_changelist",
+            40,
+            "projects.view_timelog",
+        ),
+        _item(_("Labels"), "label", "admin:projects_label_changelist", 60, "projects.change_label"),
+        _item(
+            _("Import tasks and time"),
+            "upload_file",
+            "admin:projects_data_import",
+            70,
+            "projects.import_project_data",
+        ),
+        _item(
+            _("Export tasks and time"),
+            "download",
+            "admin:projects_data_export",
+            80,
+            "projects.export_project_data",
+        ),
+    ),
+    cards=("modules.projects.dashboard.project_cards",),
+    demo="modules.projects.demo.seed",
+    feature=Feature(code="projects", label=_("Projects")),
+    limits=(Limit(code="projects.active", label=_("Active projects"), count=active_projects),),
+    activity=(
+        ActivityKind(code="projects.task_done", label=_("A task was done")),
+        ActivityKind(code="projects.health_changed", label=_("A project's health changed")),
+    ),
+)
