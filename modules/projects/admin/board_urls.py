@@ -1,0 +1,5 @@
+"""The board pages, mounted on the project admin (see projects.py)."""
+
+
+def urls(model_admin) -> list:
+    return []
