@@ -2,4 +2,5 @@
 
 from modules.projects.admin import (
     projects,  # noqa: F401  (projects, members; the project's pages hang on it)
+    timelogs,  # noqa: F401  (time logs, the week grid)
 )

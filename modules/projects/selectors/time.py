@@ -91,7 +91,7 @@ def week_timesheets(employee_id: int, week: date) -> dict[int, Timesheet]:
     sheets = (
         Timesheet.objects.filter(employee_id=employee_id, week_start=week)
         .exclude(state=Timesheet.State.REJECTED)
-        .select_related("approval")
+        .select_related("approval", "project")
     )
     return {sheet.project_id: sheet for sheet in sheets}
 
