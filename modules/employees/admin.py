@@ -333,11 +333,12 @@ class EmployeeAdmin(TenantModelAdmin):
         if formset.model is not CostRate:
             return super().save_formset(request, form, formset, change)
         # New dated rates go through the service (it keeps the current rate in step).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.extra_forms:
             if not inline_form.has_changed() or not inline_form.cleaned_data:
                 continue
             data = inline_form.cleaned_data
-            cost_rates.cost_rate_add(
+            rate = cost_rates.cost_rate_add(
                 employee=form.instance,
                 valid_from=data["valid_from"],
                 hourly_rate=data["hourly_rate"],
@@ -345,6 +346,7 @@ class EmployeeAdmin(TenantModelAdmin):
                 note=data.get("note", ""),
                 user=request.user,
             )
+            formset.new_objects.append(rate)
 
     # -- actions -------------------------------------------------------------------
 
