@@ -162,7 +162,8 @@ class CostRateForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        employee, valid_from = self.instance.employee_id, cleaned.get("valid_from")
+        employee = self.instance.employee_id or getattr(cleaned.get("employee"), "pk", None)
+        valid_from = cleaned.get("valid_from")
         if employee and valid_from and self.instance.pk is None:
             if CostRate.objects.filter(employee_id=employee, valid_from=valid_from).exists():
                 raise ValidationError(
@@ -429,6 +430,47 @@ class EmployeeAdmin(TenantModelAdmin):
                 _("Invitation sent to %(email)s.") % {"email": employee.work_email},
             )
         return HttpResponseRedirect(reverse("admin:employees_employee_change", args=[employee.pk]))
+
+
+@admin.register(CostRate, site=tenant_site)
+class CostRateAdmin(TenantModelAdmin):
+    """Every dated rate, for who may see cost (employees.view_costrate); added here or
+    on the employee's page, through services.cost_rates. A rate once set is a record:
+    it is not edited or deleted (time already logged kept its price anyway)."""
+
+    form = CostRateForm
+    list_display = ["employee", "valid_from", "hourly_rate", "currency", "note"]
+    list_select_related = ["employee"]
+    list_filter = [("employee", AutocompleteSelectFilter), "valid_from"]
+    list_filter_submit = True
+    autocomplete_fields = ["employee"]
+    search_fields = ["employee__first_name", "employee__last_name", "note"]
+    ordering = ["employee", "-valid_from"]
+    fields = ["employee", "valid_from", "hourly_rate", "currency", "note"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(employee__in=visible_employees(request.user).values("pk"))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = cost_rates.cost_rate_add(
+            employee=obj.employee,
+            valid_from=obj.valid_from,
+            hourly_rate=obj.hourly_rate,
+            currency=obj.currency,
+            note=obj.note,
+            user=request.user,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(EmployeeDocument, site=tenant_site)

@@ -399,10 +399,9 @@ class CostRate(TenantModel):
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
-    confidential_fields = {
-        "hourly_rate": "employees.view_cost_rate",
-        "currency": "employees.view_cost_rate",
-    }
+    # No confidential fields: every path to these rows (their list, the inline on the
+    # employee's page, history, export) is open only to employees.view_costrate,
+    # which is who may see cost; the employee's own rate field is confidential.
 
     class Meta:
         verbose_name = _("cost rate")
