@@ -135,3 +135,31 @@ def test_the_list_reads_a_constant_number_of_queries(team, client_for):
         response = client.get(reverse(LIST))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_logging_through_the_form_and_an_outsiders_task_id_is_refused(team, client_for):
+    with tenant_context(team.tenant):
+        task = make_task(team, "Form work")
+        day = last_week(team.tenant)
+    add = reverse("admin:projects_timelog_add")
+    data = {
+        "task": task.pk,
+        "date": day.isoformat(),
+        "hours": "2",
+        "note": "form",
+        "billable": "on",
+    }
+    outsider = client_for(team.tenant, team.outsider).post(add, data)
+    assert outsider.status_code == 200  # the form again: the task is not one of theirs
+    with tenant_context(team.tenant):
+        assert not TimeLog.objects.exists()
+    member = client_for(team.tenant, team.member).post(add, data)
+    assert member.status_code == 302
+    with tenant_context(team.tenant):
+        log = TimeLog.objects.get()
+        assert log.employee == team.employee(team.member) and log.cost_amount == Decimal("80.00")
+    # Too much in a day is named on the form, and nothing is written.
+    again = client_for(team.tenant, team.member).post(add, {**data, "hours": "23"})
+    assert again.status_code == 200 and "a day has 24" in again.content.decode()
+    with tenant_context(team.tenant):
+        assert TimeLog.objects.count() == 1
