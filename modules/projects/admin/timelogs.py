@@ -232,9 +232,9 @@ class TimeLogAdmin(TenantModelAdmin):
             show_refusal(request, error)
             return HttpResponseRedirect(reverse("admin:projects_timelog_changelist"))
 
-    def get_actions(self, request):
+    def get_actions(self, request, *args, **kwargs):
         # No bulk delete: each entry is deleted through the service, with its checks.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, *args, **kwargs)
         actions.pop("delete_selected", None)
         return actions
 
