@@ -16,7 +16,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncWeek
@@ -50,7 +50,7 @@ class Analytics:
 def _pct(part, whole) -> Decimal | None:
     if whole is None or not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _zone(tenant) -> zoneinfo.ZoneInfo:
@@ -87,7 +87,10 @@ def time_totals(project: Project, start: date, end: date, *, with_cost: bool) ->
             "life_bill": Coalesce(Sum("bill_amount"), ZERO),
             "bill": Coalesce(Sum("bill_amount", filter=in_range), ZERO),
         }
-    totals = TimeLog.objects.filter(project_id=project.pk).aggregate(**sums)
+    # Aliases that are not field names: an aggregate may not shadow the column it sums.
+    sums = {f"sum_{key}": value for key, value in sums.items()}
+    row = TimeLog.objects.filter(project_id=project.pk).aggregate(**sums)
+    totals = {key.removeprefix("sum_"): value for key, value in row.items()}
     totals["budget_hours"] = project.budget_hours
     totals["hours_used_pct"] = _pct(totals["life_hours"], project.budget_hours)
     totals["hours_left"] = (
@@ -201,9 +204,11 @@ def _bucket_of(day: date, step: str) -> date:
 
 
 def _trunc(step: str, name: str, zone=None):
+    """The step a moment (``zone`` given: in the company's zone) or a date falls in."""
     kwargs = {"tzinfo": zone} if zone is not None else {}
     if step == "day":
-        return TruncDate(name, **kwargs)
+        # A date is its own day; a moment's day is its date in the company's zone.
+        return TruncDate(name, **kwargs) if zone is not None else F(name)
     if step == "week":
         return TruncWeek(name, output_field=_date_field(), **kwargs)
     return TruncMonth(name, output_field=_date_field(), **kwargs)
@@ -231,32 +236,32 @@ def series(project: Project, start: date, end: date, zone, base: dict) -> dict:
     estimate = Coalesce("estimate_hours", ONE_HOUR, output_field=MONEY_FIELD)
     tasks = Task.objects.filter(project_id=project.pk)
     added = {
-        _as_date(row["bucket"]): row["hours"]
+        _as_date(row["bucket"]): row["sum_hours"]
         for row in tasks.filter(created_at__gte=since, created_at__lt=until)
         .annotate(bucket=_trunc(step, "created_at", zone))
         .values("bucket")
-        .annotate(hours=Sum(estimate))
-        .values("bucket", "hours")
+        .annotate(sum_hours=Sum(estimate))
+        .values("bucket", "sum_hours")
         .order_by()
     }
     done = {
-        _as_date(row["bucket"]): row["hours"]
+        _as_date(row["bucket"]): row["sum_hours"]
         for row in tasks.filter(
             column__is_done=True, completed_at__gte=since, completed_at__lt=until
         )
         .annotate(bucket=_trunc(step, "completed_at", zone))
         .values("bucket")
-        .annotate(hours=Sum(estimate))
-        .values("bucket", "hours")
+        .annotate(sum_hours=Sum(estimate))
+        .values("bucket", "sum_hours")
         .order_by()
     }
     logged = {
-        _as_date(row["bucket"]): row["hours"]
+        _as_date(row["bucket"]): row["sum_hours"]
         for row in TimeLog.objects.filter(project_id=project.pk, date__gte=start, date__lte=end)
         .annotate(bucket=_trunc(step, "date"))
         .values("bucket")
-        .annotate(hours=Sum("hours"))
-        .values("bucket", "hours")
+        .annotate(sum_hours=Sum("hours"))
+        .values("bucket", "sum_hours")
         .order_by()
     }
     scope, completed = Decimal(base["scope_before"]), Decimal(base["done_before"])
@@ -277,24 +282,24 @@ def series(project: Project, start: date, end: date, zone, base: dict) -> dict:
 
 
 def hours_per_person(project: Project, start: date, end: date, *, with_cost: bool) -> list[dict]:
-    sums = {"hours": Sum("hours")}
+    sums = {"sum_hours": Sum("hours")}
     if with_cost:
-        sums |= {"cost": Sum("cost_amount"), "bill": Sum("bill_amount")}
+        sums |= {"sum_cost": Sum("cost_amount"), "sum_bill": Sum("bill_amount")}
     rows = (
         TimeLog.objects.filter(project_id=project.pk, date__gte=start, date__lte=end)
         .values("employee_id", "employee__first_name", "employee__last_name")
         .annotate(**sums)
-        .order_by("-hours", "employee__last_name", "employee__first_name", "employee_id")
+        .order_by("-sum_hours", "employee__last_name", "employee__first_name", "employee_id")
     )
     people = []
     for row in rows:
         person = {
             "employee_id": row["employee_id"],
             "name": f"{row['employee__first_name']} {row['employee__last_name']}".strip(),
-            "hours": row["hours"],
+            "hours": row["sum_hours"],
         }
         if with_cost:
-            person |= {"cost": row["cost"], "bill": row["bill"]}
+            person |= {"cost": row["sum_cost"], "bill": row["sum_bill"]}
         people.append(person)
     return people
 
