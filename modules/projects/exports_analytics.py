@@ -39,19 +39,19 @@ def summary(result) -> tablib.Dataset:
         (_("Billable hours in the period"), time["billable_hours"]),
         (_("Hours logged over the project's life"), time["life_hours"]),
         (_("Budget (hours)"), _value(time["budget_hours"])),
-        (_("Budget hours used (%)"), _value(time["hours_used_pct"])),
+        (_("Hours budget used, per cent"), _value(time["hours_used_pct"])),
     ]
     if result.with_cost:
         rows += [
             (_("Cost in the period"), time["cost"]),
             (_("Billable value in the period"), time["bill"]),
             (_("Margin in the period"), time["margin"]),
-            (_("Margin in the period (%)"), _value(time["margin_pct"])),
+            (_("Margin in the period, per cent of the billable value"), _value(time["margin_pct"])),
             (_("Cost over the project's life"), time["life_cost"]),
             (_("Billable value over the project's life"), time["life_bill"]),
             (_("Margin over the project's life"), time["life_margin"]),
             (_("Budget (money)"), _value(time["budget_amount"])),
-            (_("Budget used (%)"), _value(time["budget_used_pct"])),
+            (_("Money budget used, per cent"), _value(time["budget_used_pct"])),
         ]
     rows += [
         (_("Tasks completed in the period"), tasks["completed"]),
