@@ -106,7 +106,22 @@ def add_logs(tenant, project, tasks, people, count: int) -> None:
                 TimeLog.objects.bulk_create(batch)
                 batch = []
         TimeLog.objects.bulk_create(batch)
-    _setup.analyze("projects_timelog", "projects_task")
+    vacuum("projects_timelog", "projects_task")
+
+
+def vacuum(*tables: str) -> None:
+    """VACUUM ANALYZE as autovacuum would soon: planner statistics, and the visibility
+    map that lets the sums be index-only scans (the owner's to run)."""
+    import os
+
+    url = os.environ.get("BENCH_OWNER_URL") or os.environ["DATABASE_URL"]
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in tables:
+            conn.execute(f"VACUUM ANALYZE {table}")
 
 
 def timed(fn, repeat: int) -> tuple[int, float]:
@@ -149,8 +164,6 @@ def main() -> None:
         print(f"health {name:<16} {args.tasks} tasks, {args.logs} logs: {queries} queries, "
               f"{ms:.1f} ms median")  # fmt: skip
 
-    add_logs(tenant, project, tasks, people, args.big - args.logs)
-
     def analytics():
         with tenant_transaction(tenant):
             project_analytics(
@@ -159,7 +172,14 @@ def main() -> None:
             )  # fmt: skip
 
     queries, ms = timed(analytics, args.repeat)
+    print(f"analytics selector, a year, {args.logs} logs: {queries} queries, {ms:.1f} ms median")
+
+    # The worst case: every one of the 500,000 logs on this one project.
+    add_logs(tenant, project, tasks, people, args.big - args.logs)
+    queries, ms = timed(analytics, args.repeat)
     print(f"analytics selector, a year, {args.big} logs: {queries} queries, {ms:.1f} ms median")
+    queries, ms = timed(recompute_only, args.repeat)
+    print(f"health recompute, {args.big} logs on the project: {queries} queries, {ms:.1f} ms")
 
     user = User.objects.create_user(email=f"ceo@{tenant.slug}.test", password="x-Secret-123")
     with tenant_transaction(tenant):

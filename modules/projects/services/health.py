@@ -5,9 +5,9 @@ time calls, inside its transaction, once per write (an import calls it once
 at the end), and what the daily sweep calls for every live project because
 the calendar moves (health_tasks.py). It is never run on page load.
 
-Cost: four reads (the project row under lock, one aggregate over its tasks,
-one over its dependencies, one over its time logs) and one UPDATE, whatever the
-project's size; a notice when the level worsened adds two.
+Cost: three reads (the project row under lock, one aggregate over its tasks
+and their open blockers, one over its time logs) and one UPDATE, whatever the
+project's size; a notice when the level worsened adds a few.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -154,23 +154,23 @@ def facts_of(numbers: Numbers) -> dict:
 
 
 def gather(project_row: dict, project_id: int, today: date) -> Numbers:
-    """Three aggregate queries over the project's tasks, dependencies and time logs."""
+    """Two aggregate queries: the project's tasks (with their open blockers) and time logs."""
     open_q = Q(column__is_done=False)
     done_q = Q(column__is_done=True)
     estimate = Coalesce("estimate_hours", ONE_HOUR, output_field=HOURS_FIELD)
+    # An open task with an open blocker; "late" when it is due before that blocker.
+    open_blockers = Dependency.objects.filter(
+        task_id=OuterRef("pk"), blocker__column__is_done=False
+    )
+    late_blockers = open_blockers.filter(blocker__due_date__gt=OuterRef("due_date"))
     tasks = Task.objects.filter(project_id=project_id).aggregate(
         open=Count("pk", filter=open_q),
         done=Count("pk", filter=done_q),
         overdue=Count("pk", filter=open_q & Q(due_date__lt=today)),
+        blocked=Count("pk", filter=open_q & Q(Exists(open_blockers))),
+        late=Count("pk", filter=open_q & Q(Exists(late_blockers))),
         estimate_all=Coalesce(Sum(estimate), ZERO),
         estimate_done=Coalesce(Sum(estimate, filter=done_q), ZERO),
-    )
-    # An open task with an open blocker; "late" when it is due before that blocker.
-    links = Dependency.objects.filter(
-        task__project_id=project_id, task__column__is_done=False, blocker__column__is_done=False
-    ).aggregate(
-        blocked=Count("task_id", distinct=True),
-        late=Count("task_id", distinct=True, filter=Q(task__due_date__lt=F("blocker__due_date"))),
     )
     time = TimeLog.objects.filter(project_id=project_id).aggregate(
         hours=Coalesce(Sum("hours"), ZERO), cost=Coalesce(Sum("cost_amount"), ZERO)
@@ -182,8 +182,8 @@ def gather(project_row: dict, project_id: int, today: date) -> Numbers:
         open=tasks["open"],
         done=tasks["done"],
         overdue=tasks["overdue"],
-        blocked=links["blocked"],
-        late_by_blockers=links["late"],
+        blocked=tasks["blocked"],
+        late_by_blockers=tasks["late"],
         estimate_all=Decimal(tasks["estimate_all"]),
         estimate_done=Decimal(tasks["estimate_done"]),
         hours_logged=Decimal(time["hours"]),
@@ -198,7 +198,9 @@ def worsened(before: str, after: str) -> bool:
     return bool(before) and RANK[after] > RANK[before]
 
 
-@transaction.atomic
+# No savepoint inside the caller's transaction (two statements saved on every
+# write); alone, it opens its own. A failure fails the caller's write: nothing half-done.
+@transaction.atomic(savepoint=False)
 def recompute(project: Project) -> Project:
     """Work out and store the project's health and the facts behind it.
 

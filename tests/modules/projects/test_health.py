@@ -342,8 +342,8 @@ def test_the_recompute_costs_the_same_queries_whatever_the_size(in_team):
     count(1)  # at risk (a third of the open work blocked), stored: no notice below
     small, large = count(2), count(40)
     assert small == large
-    # The savepoint, the locked project row, three aggregates, the UPDATE, the release.
-    assert large <= 7
+    # The locked project row, two aggregates (tasks with their blockers, time), the UPDATE.
+    assert large <= 4
 
 
 # -- the notice -------------------------------------------------------------------------
