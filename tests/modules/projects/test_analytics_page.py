@@ -189,3 +189,15 @@ def test_a_template_project_page_still_opens(team, client_for):
     response = client_for(team.tenant, team.owner).get(page_url(template))
     assert response.status_code == 200
     assert "Not computed yet" in response.content.decode()
+
+
+@freeze_time(TODAY)
+def test_the_page_reads_right_to_left_in_arabic(team, built, client_for):
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(pk=team.tenant.pk).update(default_language="ar")
+    response = client_for(team.tenant, team.pm).get(page_url(team.project) + OCTOBER)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'dir="rtl"' in page
+    assert 'data-testid="kpi-hours">' in page
