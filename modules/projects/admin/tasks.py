@@ -405,6 +405,14 @@ class TaskAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
             | Q(pk__in=ProjectMember.objects.filter(employee=employee).values("project_id"))
         )
 
+    def get_inline_instances(self, request, obj=None):
+        # Checklist, links, comments and files hang on a saved task: its page, not the add form.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def has_add_permission(self, request):
+        # A task is added to a project one works on: none, no add button.
+        return super().has_add_permission(request) and self._workable_projects(request).exists()
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         project = self._project_for(request, obj)
