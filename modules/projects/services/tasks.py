@@ -131,7 +131,7 @@ def _enter_column(task: Task, *, user, was_done: bool) -> bool:
     """Keep ``completed_at`` in step with the column; True when the task just became done."""
     now_done = task.column.is_done
     if now_done and not was_done:
-        blockers = open_blockers(task)
+        blockers = open_blockers(task) if task.pk else []
         if blockers:
             raise Refused(
                 _("%(task)s is blocked by %(blockers)s: finish those first.")
