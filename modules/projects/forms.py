@@ -23,12 +23,9 @@ from modules.projects.services import tasks as task_rules
 
 def employees_in_service(*, keep=()):
     """People who can be named: everyone not terminated, and whoever is named already."""
-    return (
-        Employee.objects.exclude(
-            Q(status=Employee.Status.TERMINATED) & ~Q(pk__in=[pk for pk in keep if pk])
-        )
-        .order_by("last_name", "first_name", "pk")
-    )
+    return Employee.objects.exclude(
+        Q(status=Employee.Status.TERMINATED) & ~Q(pk__in=[pk for pk in keep if pk])
+    ).order_by("last_name", "first_name", "pk")
 
 
 # No Meta here: the admin builds each form's class per request (modelform_factory);
@@ -137,7 +134,6 @@ class TaskForm(forms.ModelForm):
 
 
 class DependencyInlineForm(forms.ModelForm):
-
     def _post_clean(self):
         super()._post_clean()
         if self.errors or not self.has_changed():

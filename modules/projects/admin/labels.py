@@ -46,4 +46,3 @@ class LabelAdmin(TenantModelAdmin):
     @display(description=_("tasks"), ordering="visible_tasks")
     def task_count(self, obj):
         return getattr(obj, "visible_tasks", 0)
-

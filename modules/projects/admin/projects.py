@@ -106,6 +106,7 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
         ),
         (_("Health"), {"fields": ["health_badge", "health_checked_at", "task_sequence_display"]}),
     ]
+
     def get_queryset(self, request):
         return visibility.visible_projects(request.user, super().get_queryset(request))
 
@@ -172,7 +173,9 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
         return Form
 
     def history_hidden_fields(self, request) -> set[str]:
-        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        object_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
         if object_id and str(object_id).isdigit():
             project = self.get_queryset(request).filter(pk=int(object_id)).first()
             if project is not None:

@@ -111,9 +111,9 @@ class AssigneeFilter(DropdownFilter):
 
     def lookups(self, request, model_admin):
         tasks = visibility.visible_tasks(request.user)
-        people = Employee.objects.filter(
-            pk__in=tasks.values("assignments__employee_id")
-        ).order_by("last_name", "first_name")
+        people = Employee.objects.filter(pk__in=tasks.values("assignments__employee_id")).order_by(
+            "last_name", "first_name"
+        )
         return [("me", _("Me")), *((str(e.pk), e.full_name) for e in people)]
 
     def queryset(self, request, queryset):

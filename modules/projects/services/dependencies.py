@@ -1,4 +1,4 @@
-""""Blocked by" links between tasks of one project.
+""" "Blocked by" links between tasks of one project.
 
 A link that would close a loop is refused with the loop named
 ("WEB-3 → WEB-7 → WEB-3"): the project's links are read in one query and
@@ -56,7 +56,9 @@ def loop_through(task: Task, blocker: Task) -> list[str] | None:
 
 def check_dependency(task: Task, blocker: Task) -> None:
     if blocker.project_id != task.project_id:
-        raise Refused(_("A task can only be blocked by a task of the same project."), field="blocker")
+        raise Refused(
+            _("A task can only be blocked by a task of the same project."), field="blocker"
+        )
     if blocker.pk == task.pk:
         raise Refused(_("A task cannot block itself."), field="blocker")
     loop = loop_through(task, blocker)

@@ -207,9 +207,7 @@ def task_update(*, user, task: Task, assignees=None, labels=None, **fields) -> T
 
 def _set_assignees(*, task: Task, employees: list[Employee], user) -> None:
     check_assignees(task, employees)
-    current = set(
-        TaskAssignee.objects.filter(task=task).values_list("employee_id", flat=True)
-    )
+    current = set(TaskAssignee.objects.filter(task=task).values_list("employee_id", flat=True))
     wanted = {employee.pk: employee for employee in employees}
     added = [employee for pk, employee in wanted.items() if pk not in current]
     create_with_history(
@@ -331,7 +329,10 @@ def checklist_item_add(*, user, task: Task, text: str) -> ChecklistItem:
     refuse_unless_works_on(user, task.project)
     last = ChecklistItem.objects.filter(task=task).aggregate(last=Max("order"))["last"]
     item = ChecklistItem(
-        tenant_id=task.tenant_id, task=task, text=text.strip(), order=0 if last is None else last + 1
+        tenant_id=task.tenant_id,
+        task=task,
+        text=text.strip(),
+        order=0 if last is None else last + 1,
     )
     item.full_clean()
     item.save()

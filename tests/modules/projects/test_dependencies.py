@@ -1,4 +1,4 @@
-""""Blocked by" links: within one project, and never in a loop (the loop is named)."""
+""" "Blocked by" links: within one project, and never in a loop (the loop is named)."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from modules.projects.models import Column, Project, ProjectMember
@@ -57,9 +58,9 @@ def test_a_starter_without_an_employee_record_names_a_manager(in_team, make_memb
 
 def test_bad_fields_are_refused_whole(in_team):
     team = in_team
-    with pytest.raises(Exception, match="code"):
+    with pytest.raises(ValidationError, match="capital letters"):
         project_create(user=team.pm, code="web", name="Lower case")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="before the start date"):
         project_create(
             user=team.pm,
             code="DATES",
@@ -97,7 +98,7 @@ def test_money_fields_are_for_the_manager_finance_and_leadership(team, client_fo
         assert response.status_code == 200, user
         body = response.content.decode()
         assert ("20000" in body) is sees, user  # budget_amount
-        assert ("budget_hours" in body or "400" in body), user
+        assert "budget_hours" in body or "400" in body, user
     listing = client_for(team.tenant, team.member).get(
         reverse("admin:projects_project_changelist") + "?budget_amount__gte=1"
     )
@@ -106,16 +107,18 @@ def test_money_fields_are_for_the_manager_finance_and_leadership(team, client_fo
 
 def test_the_list_and_its_filters_show_only_visible_projects(team, client_for):
     with tenant_context(team.tenant):
-        project_create(user=team.other_manager, code="ERP", name="Secret ERP")
-    body = client_for(team.tenant, team.member).get(
-        reverse("admin:projects_project_changelist")
-    ).content.decode()
+        erp = project_create(user=team.other_manager, code="ERP", name="Secret ERP")
+    body = (
+        client_for(team.tenant, team.member)
+        .get(reverse("admin:projects_project_changelist"))
+        .content.decode()
+    )
     assert "Website relaunch" in body
     assert "Secret ERP" not in body
     assert "Ned" not in body  # ERP's manager is not offered in the manager filter
     assert (
         client_for(team.tenant, team.member)
-        .get(reverse("admin:projects_project_change", args=[Project.all_tenants.get(code="ERP").pk]))
+        .get(reverse("admin:projects_project_change", args=[erp.pk]))
         .status_code
         == 404
     )

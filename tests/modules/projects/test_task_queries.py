@@ -45,9 +45,7 @@ def _grow(team, count: int, start: int):
             previous = task
 
 
-@pytest.mark.parametrize(
-    "page", ["admin:projects_task_changelist", "admin:projects_my_tasks"]
-)
+@pytest.mark.parametrize("page", ["admin:projects_task_changelist", "admin:projects_my_tasks"])
 def test_constant_queries_as_tasks_grow(team, client_for, page):
     client = client_for(team.tenant, team.member)
     url = reverse(page)

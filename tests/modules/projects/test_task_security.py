@@ -65,25 +65,23 @@ def test_an_outsider_sees_no_task_in_the_list_filters_search_or_export(team, tas
     assert "Website relaunch" not in body  # no project in the filter either
     for query in ("?q=WEB-1", "?q=Secret", f"?project={team.project.pk}", "?assignee=me"):
         assert "Secret roadmap" not in client.get(changelist + query).content.decode(), query
-    export = client.post(
-        reverse("admin:projects_task_export"), {"format": "0", "export_items": []}
-    )
+    export = client.post(reverse("admin:projects_task_export"), {"format": "0", "export_items": []})
     assert b"Secret roadmap" not in export.content
 
 
-def test_an_outsider_finds_no_task_in_autocomplete_or_my_tasks(team, task, client_for):
-    client = client_for(team.tenant, team.outsider)
-    response = client.get(
+def _autocomplete(client, term):
+    return client.get(
         reverse("admin:autocomplete"),
-        {
-            "term": "Secret",
-            "app_label": "projects",
-            "model_name": "dependency",
-            "field_name": "blocker",
-        },
+        {"term": term, "app_label": "projects", "model_name": "task", "field_name": "parent"},
     )
-    assert b"Secret roadmap" not in response.content
-    mine = client.get(reverse("admin:projects_my_tasks"))
+
+
+def test_an_outsider_finds_no_task_in_autocomplete_or_my_tasks(team, task, client_for):
+    member = _autocomplete(client_for(team.tenant, team.member2), "Secret")
+    assert member.status_code == 200 and b"Secret roadmap" in member.content
+    outsider = client_for(team.tenant, team.outsider)
+    assert b"Secret roadmap" not in _autocomplete(outsider, "Secret").content
+    mine = outsider.get(reverse("admin:projects_my_tasks"))
     assert mine.status_code == 200
     assert b"Secret roadmap" not in mine.content
 

@@ -108,9 +108,7 @@ def test_the_template_button_opens_the_new_project_form_with_it(team, client_for
     client = client_for(team.tenant, team.pm)
     change = client.get(reverse("admin:projects_project_change", args=[template.pk]))
     assert b"Start a project from this template" in change.content
-    started = client.get(
-        reverse("admin:projects_project_start_from_template", args=[template.pk])
-    )
+    started = client.get(reverse("admin:projects_project_start_from_template", args=[template.pk]))
     assert started.status_code == 302
     add = client.get(started["Location"])
     assert add.context_data["adminform"].form.initial["template"] == str(template.pk)
