@@ -236,7 +236,11 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
                 links.append({"title": title, "icon": icon, "url": url})
         return links
 
-    @action(description=_("Start a project from this template"), icon="content_copy")
+    @action(
+        description=_("Start a project from this template"),
+        icon="content_copy",
+        permissions=["start_from_template"],
+    )
     @renders_on_get
     def start_from_template(self, request, object_id):
         # Opens the new-project form with the template chosen; the copy is made

@@ -108,6 +108,19 @@ def test_the_template_button_opens_the_new_project_form_with_it(team, client_for
     client = client_for(team.tenant, team.pm)
     change = client.get(reverse("admin:projects_project_change", args=[template.pk]))
     assert b"Start a project from this template" in change.content
+    ordinary = client.get(reverse("admin:projects_project_change", args=[team.project.pk]))
+    assert b"Start a project from this template" not in ordinary.content
+    # A member may not start projects: no button, and the action itself is refused.
+    member = client_for(team.tenant, team.member)
+    assert b"Start a project from this template" not in (
+        member.get(reverse("admin:projects_project_change", args=[template.pk])).content
+    )
+    assert (
+        member.get(
+            reverse("admin:projects_project_start_from_template", args=[template.pk])
+        ).status_code
+        == 403
+    )
     started = client.get(reverse("admin:projects_project_start_from_template", args=[template.pk]))
     assert started.status_code == 302
     add = client.get(started["Location"])
