@@ -18,6 +18,7 @@ from modules.projects.models import Dependency, Project, TaskAssignee, TaskLabel
 from modules.projects.selectors.visibility import (
     managed_projects,
     may_see_cost,
+    sees_every_project,
     visible_projects,
     visible_tasks,
 )
@@ -149,7 +150,13 @@ def timelog_headers(viewer) -> list[str]:
 def timelog_rows(
     viewer, *, project: Project | None = None, start: date | None = None, end: date | None = None
 ) -> Iterator[list]:
-    logs = TimeLog.objects.filter(project__in=visible_projects(viewer).values("pk"))
+    logs = TimeLog.objects.all()
+    if not sees_every_project(viewer):
+        # The ids, not a subquery: under the export's server-side cursor PostgreSQL
+        # plans "IN (SELECT ...)" for a fast first row, eight times slower in total.
+        logs = logs.filter(
+            project_id__in=list(visible_projects(viewer).values_list("pk", flat=True))
+        )
     if project is not None:
         logs = logs.filter(project=project)
     if start:
