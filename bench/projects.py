@@ -103,11 +103,9 @@ def board_url(project) -> str | None:
 
 
 def move_request(task, column, position: int) -> tuple[str | None, dict]:
-    """The card move: its URL and form (the board's own form fields)."""
-    return url_or_none("admin:projects_task_move", task.pk), {
-        "column": column.pk,
-        "position": position,
-    }
+    """The card move: its URL and form (the board's: ``column``, and ``before`` /
+    ``after`` naming a neighbour card; none: the top of the column)."""
+    return url_or_none("admin:projects_task_move", task.pk), {"column": column.pk}
 
 
 def analytics_url(project, today: date) -> str | None:
