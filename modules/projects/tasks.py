@@ -29,3 +29,8 @@ def remind_for_tenant(tenant) -> None:
 @db_periodic_task(crontab(minute="10"))
 def remind_due_tasks() -> None:
     for_each_active_tenant(NAME, remind_for_tenant)
+
+
+# Huey finds periodic tasks in modules named ``tasks``: the daily health sweep
+# lives beside the analytics (health_tasks.py) and is registered by this import.
+from modules.projects.health_tasks import recompute_project_health  # noqa: E402, F401

@@ -95,7 +95,7 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
     search_help_text = _("Code, name or client")
     ordering = ["code"]
     actions_detail = ["start_from_template"]
-    readonly_fields = ["health_badge", "health_checked_at", "task_sequence_display"]
+    readonly_fields = ["health_badge", "health_why", "health_checked_at", "task_sequence_display"]
     fieldsets = [
         (None, {"fields": [("code", "name"), "client", "description", "status", "is_template"]}),
         (_("People"), {"fields": ["manager", "member_list"]}),
@@ -104,7 +104,17 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
             _("Budget and billing"),
             {"fields": [("budget_hours", "budget_amount"), ("billable", "bill_rate")]},
         ),
-        (_("Health"), {"fields": ["health_badge", "health_checked_at", "task_sequence_display"]}),
+        (
+            _("Health"),
+            {
+                "fields": [
+                    "health_badge",
+                    "health_why",
+                    "health_checked_at",
+                    "task_sequence_display",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request):
@@ -280,6 +290,13 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
         if not obj or not obj.health:
             return "", _("Not computed yet")
         return obj.health, obj.get_health_display()
+
+    @display(description=_("why"))
+    def health_why(self, obj):
+        from modules.projects.selectors.health import health_sentence
+
+        # Written from the stored facts in the reader's language (selectors/health.py).
+        return health_sentence(obj) if obj and obj.health else "—"
 
     @display(description=_("due"), ordering="due_date")
     def due_display(self, obj):
