@@ -136,6 +136,8 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
             and await self._may_follow(self.scope["user"], tenant, *key)
         )
         if not allowed:
+            if group in followed:  # no longer allowed: leave what it followed
+                await self._unfollow(*key)
             await self.send_json({"type": "follow_refused", "topic": topic, "id": object_id})
             return
         if group not in self.groups_joined:
