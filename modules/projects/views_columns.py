@@ -20,12 +20,22 @@ from modules.projects.views_board import visible_project_or_404
 from opsplatform.admin.pages import AdminPage
 from opsplatform.refusals import Refused, show_refusal
 
+INPUT = {
+    "class": "border border-base-200 dark:border-base-700 rounded-default px-2 py-1 bg-transparent"
+}
+
 
 class ColumnForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=60)
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=60, widget=forms.TextInput(attrs=INPUT)
+    )
     is_done = forms.BooleanField(label=gettext_lazy("Done column"), required=False)
     wip_limit = forms.IntegerField(
-        label=gettext_lazy("WIP limit"), required=False, min_value=1, max_value=999
+        label=gettext_lazy("WIP limit"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        widget=forms.NumberInput(attrs={**INPUT, "class": INPUT["class"] + " pb-narrow"}),
     )
 
 

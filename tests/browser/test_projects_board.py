@@ -7,6 +7,9 @@ workspace websocket: these tests run the project's own ASGI application
 uvicorn in a thread, on a port of their own.
 """
 
+# The projects tests' ``team`` fixture is imported, and named as a parameter below.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import socket
@@ -45,7 +48,7 @@ def asgi_server(transactional_db):
         port=port,
         lifespan="off",
         log_level="warning",
-        ws="websockets",
+        ws="websockets-sansio",
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -105,7 +108,7 @@ def _tasks(team, *titles, column="Todo"):
 def test_a_dragged_card_is_saved_and_another_persons_board_shows_it_live(
     team,
     browser,
-    asgi_server,  # noqa: F811
+    asgi_server,
 ):
     task, _other = _tasks(team, "Design the header", "Write the copy")
     watcher = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
@@ -140,7 +143,7 @@ def test_a_dragged_card_is_saved_and_another_persons_board_shows_it_live(
         mover.close()
 
 
-def test_a_card_moves_with_the_keyboard_and_the_move_is_announced(team, page, asgi_server):  # noqa: F811
+def test_a_card_moves_with_the_keyboard_and_the_move_is_announced(team, page, asgi_server):
     first, second = _tasks(team, "First", "Second")
     _open_board(page, team, team.member, asgi_server)
     card = _card(page, second)
@@ -157,7 +160,7 @@ def test_a_card_moves_with_the_keyboard_and_the_move_is_announced(team, page, as
         assert Task.objects.get(pk=second.pk).column_id == team.columns["Progress"].pk
 
 
-def test_a_refused_move_shows_the_message_and_the_card_goes_back(team, page, asgi_server):  # noqa: F811
+def test_a_refused_move_shows_the_message_and_the_card_goes_back(team, page, asgi_server):
     (task,) = _tasks(team, "Launch", column="Review")
     (blocker,) = _tasks(team, "Sign-off", column="Progress")
     with tenant_context(team.tenant):
