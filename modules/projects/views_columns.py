@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from modules.projects.models import Column
 from modules.projects.selectors import visibility
@@ -145,7 +145,11 @@ class ColumnsPage(AdminPage):
             if target is None:
                 raise Refused(_("Choose the column that receives this column's tasks."))
             moved = workflow.column_retire(column=column, user=user, target=target)
-            return _("Column %(column)s retired; %(count)s tasks moved to %(target)s.") % {
+            return ngettext(
+                "Column %(column)s retired; %(count)s task moved to %(target)s.",
+                "Column %(column)s retired; %(count)s tasks moved to %(target)s.",
+                moved,
+            ) % {
                 "column": column.name,
                 "count": moved,
                 "target": target.name,

@@ -100,6 +100,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(REJOIN_SECONDS)
             try:
+                await self._check_follows()
                 await self._join_groups()
             except Exception:
                 logger.warning("Channel layer unavailable; closing the socket.", exc_info=True)
@@ -152,7 +153,16 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
                 return
             self.groups_joined.append(group)
             self.followed = [*followed, group]
+            self.follow_keys = {**getattr(self, "follow_keys", {}), group: key}
         await self.send_json({"type": "following", "topic": key[0], "id": key[1]})
+
+    async def _check_follows(self) -> None:
+        """Ask each followed topic's check again: a person removed from a project
+        stops receiving its pushes within a rejoin period, without a reload."""
+        tenant, user = self.scope["tenant"], self.scope["user"]
+        for topic, object_id in list(getattr(self, "follow_keys", {}).values()):
+            if not await self._may_follow(user, tenant, topic, object_id):
+                await self._unfollow(topic, object_id)
 
     async def _unfollow(self, topic, object_id) -> None:
         key = self._topic_key(topic, object_id)
@@ -162,6 +172,7 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         # The company's and the person's own groups are not topics: never left here.
         if group in getattr(self, "followed", []):
             self.followed.remove(group)
+            self.follow_keys.pop(group, None)
             self.groups_joined.remove(group)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(

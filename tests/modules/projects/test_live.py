@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.routing import URLRouter
@@ -160,6 +162,32 @@ def test_a_member_removed_from_the_project_can_no_longer_follow_it(team):
         # a refused follow also leaves the group it had joined.
         await socket.send_json_to({"type": "follow", "topic": "project", "id": team.project.pk})
         assert (await socket.receive_json_from())["type"] == "follow_refused"
+        await _move(team, task, "Progress", team.pm)
+        assert await socket.receive_nothing(timeout=0.3)
+        await socket.disconnect()
+
+    async_to_sync(scenario)()
+
+
+def test_an_open_board_stops_receiving_once_its_follow_is_checked_again(team, monkeypatch):
+    from modules.projects.models import ProjectMember
+    from opsplatform.realtime import consumers
+
+    monkeypatch.setattr(consumers, "REJOIN_SECONDS", 0.2)
+    with tenant_context(team.tenant):
+        task = TaskFactory(project=team.project, column=team.columns["Todo"])
+
+    async def scenario():
+        socket = await _open(team.member)
+        await socket.send_json_to({"type": "follow", "topic": "project", "id": team.project.pk})
+        assert (await socket.receive_json_from())["type"] == "following"
+
+        def remove():
+            with tenant_context(team.tenant):
+                ProjectMember.objects.filter(employee=team.employee(team.member)).delete()
+
+        await sync_to_async(remove)()
+        await asyncio.sleep(0.6)  # a rejoin or two: the check is asked again
         await _move(team, task, "Progress", team.pm)
         assert await socket.receive_nothing(timeout=0.3)
         await socket.disconnect()
