@@ -54,7 +54,13 @@ def compose(site: str, request) -> list[dict]:
     )
     navigation = []
     for group in groups:
-        entries = [_entry(item) for item in items if item.group == group.key]
+        # An item whose page is not mounted (its URL does not resolve) is left
+        # out here rather than by unfold, so a group of only such items goes too.
+        entries = [
+            entry
+            for entry in (_entry(item) for item in items if item.group == group.key)
+            if entry["link"] is not None
+        ]
         if not entries:
             continue
         entry = {"title": group.title, "items": entries}

@@ -50,11 +50,12 @@ def run(args: list[str], env: dict) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize(
     ("modules", "removed"),
     [
-        (["modules.employees", "modules.approvals"], ["leave"]),
-        (["modules.employees"], ["approvals", "leave"]),
-        ([], ["employees", "approvals", "leave"]),
+        (["modules.employees", "modules.approvals", "modules.projects"], ["leave"]),
+        (["modules.employees", "modules.approvals", "modules.leave"], ["projects"]),
+        (["modules.employees"], ["approvals", "leave", "projects"]),
+        ([], ["employees", "approvals", "leave", "projects"]),
     ],
-    ids=["without leave", "without approvals", "without any module"],
+    ids=["without leave", "without projects", "without approvals", "without any module"],
 )
 def test_the_product_works_without_a_module(tmp_path, modules, removed):
     env = child_env(tmp_path, modules, removed)
