@@ -176,3 +176,24 @@ def test_a_refused_move_shows_the_message_and_the_card_goes_back(team, page, asg
     expect(_column(page, team, "Review").locator(f'[data-task="{task.pk}"]')).to_be_visible()
     with tenant_context(team.tenant):
         assert Task.objects.get(pk=task.pk).column_id == team.columns["Review"].pk
+
+
+def test_in_arabic_the_board_reads_right_to_left_and_the_arrow_keys_follow_it(
+    team, page, asgi_server
+):
+    (task,) = _tasks(team, "First")
+    team.member.language = "ar"
+    team.member.save(update_fields=["language"])
+    _open_board(page, team, team.member, asgi_server)
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('[data-board]')).direction") == "rtl"
+    )
+    todo = _column(page, team, "Todo").bounding_box()
+    progress = _column(page, team, "Progress").bounding_box()
+    assert progress["x"] < todo["x"]  # the next column is on the left
+    _card(page, task).focus()
+    with page.expect_response(lambda r: "/move/" in r.url):
+        page.keyboard.press("Alt+ArrowLeft")  # towards the left: the next column
+    expect(_column(page, team, "Progress").locator(f'[data-task="{task.pk}"]')).to_be_visible()
+    with tenant_context(team.tenant):
+        assert Task.objects.get(pk=task.pk).column_id == team.columns["Progress"].pk
