@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext as _
@@ -95,7 +96,7 @@ class ColumnsPage(AdminPage):
                 return HttpResponseRedirect(request.path)
         try:
             done = self._act(request, action, column)
-        except Refused as refusal:
+        except ValidationError as refusal:  # a Refused, or full_clean's (a taken name)
             show_refusal(request, refusal)
             return HttpResponseRedirect(request.path)
         if isinstance(done, ColumnForm):  # the add form, with its errors

@@ -184,3 +184,18 @@ def test_the_workflow_page_edits_as_the_manager_and_reads_only_for_members(team,
     with tenant_context(team.tenant):
         assert "Sneaky" not in _names(team.project)
     assert client_for(team.tenant, team.outsider).get(url).status_code == 404
+
+
+def test_a_taken_name_on_the_page_is_a_message_not_an_error(team, client_for):
+    from django.urls import reverse
+
+    url = reverse("admin:projects_columns", args=[team.project.pk])
+    pm = client_for(team.tenant, team.pm)
+    response = pm.post(url, {"action": "add", "add-name": "todo"}, follow=True)
+    assert response.status_code == 200
+    assert "already has a column with this name" in response.content.decode()
+    progress = team.columns["Progress"].pk
+    response = pm.post(
+        url, {"action": "save", "column": progress, f"c{progress}-name": "Todo"}, follow=True
+    )
+    assert "already has a column with this name" in response.content.decode()
