@@ -115,6 +115,22 @@ class RecordLink:
 
 
 @dataclass(frozen=True)
+class LiveTopic:
+    """Something a page may follow on the workspace socket beyond its company and
+    its person: one project's board, say.
+
+    The page sends ``{"type": "follow", "topic": code, "id": 5}``; the socket asks
+    ``check(user, id)`` (called in a worker thread, inside the company's context,
+    with the person's roles read afresh) and, when it answers True, joins the
+    group ``group_name(tenant_id, code, id)``. The module publishes to that group
+    with ``opsplatform.realtime.publish.publish_topic``.
+    """
+
+    code: str  # letters, digits and underscores; unique across modules
+    check: Ref
+
+
+@dataclass(frozen=True)
 class RetiredAuditTable:
     """An audit table whose model is gone but whose rows stay links in the chain.
 
@@ -145,6 +161,7 @@ class Module:
     under ``<name>.``. ``retired_audit_tables`` are the module's audit tables that
     are no longer written but stay in the chain (``RetiredAuditTable``).
     ``record_links`` are links it adds to other parts' record pages (``RecordLink``).
+    ``live_topics`` are what its pages may follow on the workspace socket (``LiveTopic``).
     """
 
     name: str
@@ -161,6 +178,7 @@ class Module:
     activity: tuple[ActivityKind, ...] = ()
     retired_audit_tables: tuple[RetiredAuditTable, ...] = ()
     record_links: tuple[RecordLink, ...] = ()
+    live_topics: tuple[LiveTopic, ...] = ()
     # Set by discovery: the dotted name of the app that declared it.
     app: str = field(default="", compare=False)
 

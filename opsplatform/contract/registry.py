@@ -29,6 +29,7 @@ from opsplatform.contract.declarations import (
     ActivityKind,
     Feature,
     Limit,
+    LiveTopic,
     Module,
     RecordLink,
     RetiredAuditTable,
@@ -104,6 +105,10 @@ def _checked(module: Module, config) -> Module:
             raise ImproperlyConfigured(
                 f"{module.name}: not a plain table or column name in {retired}"
             )
+    for topic in module.live_topics:
+        # The code is part of a channel group name: keep it plain.
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", topic.code):
+            raise ImproperlyConfigured(f"{module.name}: not a plain live topic code in {topic}")
     object.__setattr__(module, "app", config.name)
     return module
 
@@ -174,6 +179,21 @@ def record_links(model_label: str) -> list[RecordLink]:
     return [
         link for module in discover() for link in module.record_links if link.model == model_label
     ]
+
+
+def live_topics() -> dict[str, LiveTopic]:
+    """Every installed module's live topics, by code (a code declared twice is an error)."""
+    found: dict[str, LiveTopic] = {}
+    for module in discover():
+        for topic in module.live_topics:
+            if topic.code in found:
+                raise ImproperlyConfigured(f"{module.name}: live topic {topic.code!r} is taken")
+            found[topic.code] = topic
+    return found
+
+
+def live_topic(code: str) -> LiveTopic | None:
+    return live_topics().get(code)
 
 
 def retired_audit_tables() -> list[RetiredAuditTable]:

@@ -3,6 +3,12 @@
 A member joins two groups: the company's (dashboards) and their own within the
 company (inbox counters, notifications). Modules send to these groups through
 :func:`opsplatform.realtime.publish.publish`.
+
+A page may also follow a topic a module declares (``LiveTopic``: a project's
+board, say) by sending ``{"type": "follow", "topic": "project", "id": 5}``.
+The module's check decides, with the person's roles read afresh; a refusal
+answers ``{"type": "follow_refused", ...}`` and joins nothing, whether the id is
+missing, another company's or hidden from this person.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ logger = logging.getLogger(__name__)
 LAYER_DOWN_CODE = 1013
 # How often an open socket joins its groups again (see _keep_groups).
 REJOIN_SECONDS = 300
+# Topics one socket may follow at once (a page follows one or two).
+MAX_FOLLOWS = 20
 
 
 class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
@@ -92,11 +100,103 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(REJOIN_SECONDS)
             try:
+                await self._check_follows()
                 await self._join_groups()
             except Exception:
                 logger.warning("Channel layer unavailable; closing the socket.", exc_info=True)
                 await self.close(code=LAYER_DOWN_CODE)
                 return
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "follow":
+            await self._follow(content.get("topic"), content.get("id"))
+        elif kind == "unfollow":
+            await self._unfollow(content.get("topic"), content.get("id"))
+
+    @staticmethod
+    def _topic_key(topic, object_id) -> tuple[str, int] | None:
+        if not isinstance(topic, str) or isinstance(object_id, bool):
+            return None
+        try:
+            object_id = int(object_id)
+        except (TypeError, ValueError):
+            return None
+        return (topic, object_id) if object_id > 0 else None
+
+    async def _follow(self, topic, object_id) -> None:
+        key = self._topic_key(topic, object_id)
+        tenant = self.scope["tenant"]
+        group = group_name(tenant.pk, *key) if key else ""
+        followed = getattr(self, "followed", [])
+        allowed = (
+            key is not None
+            and (group in followed or len(followed) < MAX_FOLLOWS)
+            and await self._may_follow(self.scope["user"], tenant, *key)
+        )
+        if not allowed:
+            if group in followed:  # no longer allowed: leave what it followed
+                await self._unfollow(*key)
+            await self.send_json({"type": "follow_refused", "topic": topic, "id": object_id})
+            return
+        if group not in self.groups_joined:
+            try:
+                await asyncio.wait_for(
+                    self.channel_layer.group_add(group, self.channel_name),
+                    timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS,
+                )
+            except Exception:  # layer down: close, the page reconnects and follows again
+                logger.warning("Channel layer unavailable; closing the socket.", exc_info=True)
+                await self.close(code=LAYER_DOWN_CODE)
+                return
+            self.groups_joined.append(group)
+            self.followed = [*followed, group]
+            self.follow_keys = {**getattr(self, "follow_keys", {}), group: key}
+        await self.send_json({"type": "following", "topic": key[0], "id": key[1]})
+
+    async def _check_follows(self) -> None:
+        """Ask each followed topic's check again: a person removed from a project
+        stops receiving its pushes within a rejoin period, without a reload."""
+        tenant, user = self.scope["tenant"], self.scope["user"]
+        for topic, object_id in list(getattr(self, "follow_keys", {}).values()):
+            if not await self._may_follow(user, tenant, topic, object_id):
+                await self._unfollow(topic, object_id)
+
+    async def _unfollow(self, topic, object_id) -> None:
+        key = self._topic_key(topic, object_id)
+        if key is None:
+            return
+        group = group_name(self.scope["tenant"].pk, *key)
+        # The company's and the person's own groups are not topics: never left here.
+        if group in getattr(self, "followed", []):
+            self.followed.remove(group)
+            self.follow_keys.pop(group, None)
+            self.groups_joined.remove(group)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    self.channel_layer.group_discard(group, self.channel_name),
+                    timeout=settings.CHANNEL_LAYER_TIMEOUT_SECONDS,
+                )
+
+    @database_sync_to_async
+    def _may_follow(self, user, tenant, topic: str, object_id: int) -> bool:
+        from opsplatform.contract.declarations import resolve
+        from opsplatform.contract.registry import live_topic
+        from opsplatform.permissions import forget_membership
+
+        declared = live_topic(topic)
+        if declared is None:
+            return False
+        with tenant_context(tenant):
+            # The socket lives longer than a request: roles are read again for each follow.
+            forget_membership(user)
+            try:
+                return bool(resolve(declared.check)(user, object_id))
+            except Exception:  # a check that fails refuses
+                logger.warning("Live topic check %s failed.", topic, exc_info=True)
+                return False
 
     async def push(self, event):
         await self.send_json(event["payload"])

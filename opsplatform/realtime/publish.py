@@ -1,4 +1,4 @@
-"""Send a live update to a tenant's group, or one member's, after the transaction commits."""
+"""Send a live update to a tenant's group, one member's or a followed topic's, after the transaction commits."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ async def _send_with_timeout(layer, group: str, message: dict) -> None:
 def publish(*, tenant_id: int, payload: dict, user_id: int | None = None) -> None:
     """Send from this process once the transaction commits."""
     group = _group(tenant_id, user_id)
+    transaction.on_commit(lambda: group_send_now(group, payload))
+
+
+def publish_topic(*, tenant_id: int, topic: str, object_id: int, payload: dict) -> None:
+    """Send to the sockets following ``topic`` ``object_id`` (a ``LiveTopic``) once
+    the transaction commits, from this process."""
+    group = group_name(tenant_id, topic, object_id)
     transaction.on_commit(lambda: group_send_now(group, payload))
 
 

@@ -430,9 +430,7 @@ def _crawl_confidential(site, tenant, people, client_for, report, urlconf):
                     )
                     list_len = len(model_admin.list_display) + 2
                 if n == 0:
-                    # No row holds the field on this site (a related model whose admin is
-                    # not registered here): there is nothing to leak, nor to vary.
-                    continue
+                    continue  # no row holds the field here: nothing a filter could reveal
                 client = client_for(tenant, user)
                 first, second, middle = _states(holder_field, n)
                 asks = [

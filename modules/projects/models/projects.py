@@ -106,6 +106,14 @@ class Project(TenantModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Money figures are cost figures (visibility.may_see_cost): the admin base leaves
+    # them out of every path of whoever lacks the permission; the project screen
+    # opens them to the manager of the project in hand (admin/projects.py).
+    confidential_fields = {
+        "budget_amount": "projects.view_project_cost",
+        "bill_rate": "projects.view_project_cost",
+    }
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")

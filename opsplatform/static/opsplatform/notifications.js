@@ -13,6 +13,12 @@
  * while it was away are lost, so a socket that opens again dispatches
  *   document.dispatchEvent(new CustomEvent("opsplatform:reconnected"))
  * for live counters to ask for their figure again; the bell does so itself.
+ *
+ * A page may follow a topic a module declares (docs/modules.md, LiveTopic):
+ *   window.opsplatformLive.follow("project", 5)
+ * sends {"type": "follow", "topic": "project", "id": 5} on the socket now, and
+ * again every time it reopens; the server answers "following" or
+ * "follow_refused", dispatched like every other message.
  */
 (function () {
   "use strict";
@@ -53,6 +59,22 @@
 
   var delay = 1000;
   var droppedBefore = false;
+  var current = null; // the open socket, if any
+  var follows = []; // [topic, id] pairs this page follows
+
+  function sendFollow(topic, id) {
+    if (current && current.readyState === WebSocket.OPEN) {
+      current.send(JSON.stringify({ type: "follow", topic: topic, id: id }));
+    }
+  }
+
+  function follow(topic, id) {
+    var known = follows.some(function (pair) {
+      return pair[0] === topic && pair[1] === id;
+    });
+    if (!known) follows.push([topic, id]);
+    sendFollow(topic, id);
+  }
 
   function retryLater() {
     // Half the back-off fixed, half random ("equal jitter").
@@ -71,6 +93,10 @@
     }
     socket.addEventListener("open", function () {
       delay = 1000;
+      current = socket;
+      follows.forEach(function (pair) {
+        sendFollow(pair[0], pair[1]);
+      });
       if (droppedBefore) {
         loadPanel(); // the bell's count, as it is now
         document.dispatchEvent(new CustomEvent("opsplatform:reconnected"));
@@ -86,6 +112,7 @@
       document.dispatchEvent(new CustomEvent("opsplatform:push", { detail: payload }));
     });
     socket.addEventListener("close", function (event) {
+      if (current === socket) current = null;
       if (event.code === 4403) return; // not a member here: do not retry
       droppedBefore = true;
       retryLater();
@@ -102,6 +129,7 @@
   });
 
   window.opsplatformNotifications = { loadPanel: loadPanel, setCount: setCount };
+  window.opsplatformLive = { follow: follow };
 
   function start() {
     // Only signed-in workspace pages carry the bell; nowhere else opens a socket.
