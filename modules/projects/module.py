@@ -8,7 +8,6 @@ from opsplatform.contract import (
     Limit,
     LiveTopic,
     Module,
-    RecordLink,
     SidebarGroup,
     SidebarItem,
 )
@@ -81,16 +80,6 @@ MODULE = Module(
     activity=(
         ActivityKind(code="projects.task_done", label=_("A task was done")),
         ActivityKind(code="projects.health_changed", label=_("A project's health changed")),
-    ),
-    # The board and its workflow, from the project's page (services/board.py).
-    record_links=(
-        RecordLink(
-            model="projects.Project",
-            title=_("Board"),
-            icon="view_kanban",
-            url="modules.projects.links.board_url",
-            check="modules.projects.links.may_see_board",
-        ),
     ),
     # An open board follows its project on the workspace socket (live.py).
     live_topics=(LiveTopic(code="project", check="modules.projects.live.may_follow"),),

@@ -35,8 +35,8 @@ HEALTH_COLOURS = {
 # this site yet is left out, never an error).
 PROJECT_PAGES = (
     ("admin:projects_board", _("Board"), "view_kanban"),
+    ("admin:projects_columns", _("Workflow"), "view_column"),
     ("admin:projects_analytics", _("Analytics"), "monitoring"),
-    ("admin:projects_timesheets", _("Timesheets"), "schedule"),
 )
 COST_FIELDS = frozenset({"budget_amount", "bill_rate"})
 
@@ -244,6 +244,14 @@ class ProjectAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
             url = page_url(name, obj.pk)
             if url:
                 links.append({"title": title, "icon": icon, "url": url})
+        # The project's time, on the time log list (narrowed there to what the person may see).
+        links.append(
+            {
+                "title": _("Time logs"),
+                "icon": "timer",
+                "url": reverse("admin:projects_timelog_changelist") + f"?project={obj.pk}",
+            }
+        )
         return links
 
     @action(
