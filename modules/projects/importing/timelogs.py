@@ -5,9 +5,9 @@ timesheet is submitted or approved is locked (a correction goes through the
 timesheet screens, never an import). The logs are priced by
 ``services.pricing.price_logs`` (the person's rate on the day, the project's
 bill rate), inserted in batches, each task's ``hours_logged`` summed again
-(one aggregate query and one bulk UPDATE per batch of tasks), and every
-touched project's health recomputed once at the end. The logs and the tasks'
-new totals leave history rows with the importing person and the reason.
+(one UPDATE per batch of tasks), and every touched project's health
+recomputed once at the end. The logs and the tasks' new totals leave history
+rows with the importing person and the reason.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
 
 from modules.employees.models import Employee
 from modules.projects.importing.columns import TIMELOG_COLUMNS
@@ -174,24 +174,34 @@ def apply(
 
 
 def refresh_hours_logged(tasks: list[Task], *, user=None, reason: str = "") -> None:
-    """Each task's ``hours_logged``, summed again in the database, written with history
-    (per batch: one aggregate query, one bulk UPDATE, one insert of history rows)."""
+    """Each task's ``hours_logged``, summed again in the database, with a "~" history row.
+
+    Per batch of tasks: one UPDATE summing in the database (cheaper than a
+    bulk_update's CASE over a thousand rows), one read of the new totals onto
+    the loaded tasks, one insert of their history rows."""
+    total = (
+        TimeLog.objects.filter(task_id=OuterRef("pk"))
+        .order_by()
+        .values("task_id")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
+    field = DecimalField(max_digits=9, decimal_places=2)
     for start in range(0, len(tasks), BATCH_SIZE):
         batch = tasks[start : start + BATCH_SIZE]
-        totals = dict(
-            TimeLog.objects.filter(task_id__in=[t.pk for t in batch])
-            .order_by()
-            .values("task_id")
-            .annotate(total=Sum("hours"))
-            .values_list("task_id", "total")
+        found = Task.objects.filter(pk__in=[task.pk for task in batch])
+        found.update(
+            hours_logged=Coalesce(
+                Subquery(total, output_field=field), Value(Decimal("0")), output_field=field
+            )
         )
+        totals = dict(found.values_list("pk", "hours_logged"))
         for task in batch:
-            task.hours_logged = totals.get(task.pk) or Decimal("0")
-        bulk_update_with_history(
+            task.hours_logged = totals[task.pk]
+        Task.history.bulk_history_create(
             batch,
-            Task,
-            ["hours_logged"],
             batch_size=BATCH_SIZE,
+            update=True,
             default_user=user,
             default_change_reason=reason,
         )
