@@ -122,6 +122,18 @@ def next_manager_up(
     return None
 
 
+def _named_by_kind(request: ApprovalRequest, directory: Directory) -> Employee | None:
+    from modules.approvals.kinds import get_kind
+
+    spec = get_kind(request.kind)
+    if spec is None:
+        return None
+    named = spec.named_approver(spec.subject_of(request))
+    if named is None:
+        return None
+    return directory.employee(named.pk)
+
+
 def resolve_gate(
     gate: GateDefinition, request: ApprovalRequest, directory: Directory
 ) -> Resolution:
@@ -156,6 +168,19 @@ def resolve_gate(
         approver = directory.member_user(gate.person_id)
         if approver is None:
             vacancy = _("The named person is no longer an active member.")
+    elif gate.approver_type == ApproverType.KIND:
+        # The request's own record names the approver (a timesheet: the project's
+        # manager); the same vacancy and self-approval rules as the others: a
+        # manager's own timesheet goes up their line (origin is the named person).
+        named = _named_by_kind(request, directory)
+        approver = directory.user_of(named)
+        origin = named
+        if approver is None:
+            vacancy = (
+                _("%(name)s has no login.") % {"name": named.full_name}
+                if named is not None
+                else _("The request names nobody to decide it.")
+            )
     elif gate.approver_type == ApproverType.ROLE:
         holders = directory.holders(gate.role)
         others = [user for user in holders if user.pk != requester.pk]

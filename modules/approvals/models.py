@@ -57,6 +57,9 @@ class ApproverType(models.TextChoices):
     DEPARTMENT_HEAD = "department_head", _("Head of the requester's department")
     ROLE = "role", _("Anyone with a role")
     PERSON = "person", _("A named person")
+    # The kind names the approver from its own record (a timesheet: the project's
+    # manager), through RequestKindSpec.named_approver (deciders.py).
+    KIND = "kind", _("Named by the request (e.g. the project manager)")
 
 
 GATE_ROLES = [
@@ -196,6 +199,14 @@ class RouteGate(TenantModel, GateDefinition):
             errors["role"] = _("Choose the role whose holders decide this gate.")
         if self.approver_type == ApproverType.PERSON and not self.person_id:
             errors["person"] = _("Choose the person who decides this gate.")
+        if self.approver_type == ApproverType.KIND and self.route_id:
+            from modules.approvals.kinds import get_kind
+
+            spec = get_kind(self.route.kind)
+            if spec is None or not spec.names_approver:
+                errors["approver_type"] = _(
+                    "This kind of request names no approver: choose another way to decide."
+                )
         if (
             self.min_amount is not None
             and self.max_amount is not None

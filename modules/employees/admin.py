@@ -18,6 +18,7 @@ from unfold.paginator import InfinitePaginator
 
 from modules.employees import org_chart, services, views
 from modules.employees.models import (
+    CostRate,
     Department,
     Employee,
     EmployeeDocument,
@@ -28,6 +29,7 @@ from modules.employees.models import (
 )
 from modules.employees.resources import DepartmentResource, EmployeeResource, PositionResource
 from modules.employees.selectors import search_employees, visible_employees
+from modules.employees.services import cost_rates
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 from opsplatform.admin.actions import renders_on_get
 from opsplatform.refusals import show_refusal
@@ -153,6 +155,43 @@ class DocumentInline(TenantTabularInline):
     expiry_badge = expiry_badge
 
 
+class CostRateForm(forms.ModelForm):
+    class Meta:
+        model = CostRate
+        fields = ["valid_from", "hourly_rate", "currency", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        employee = self.instance.employee_id or getattr(cleaned.get("employee"), "pk", None)
+        valid_from = cleaned.get("valid_from")
+        if employee and valid_from and self.instance.pk is None:
+            if CostRate.objects.filter(employee_id=employee, valid_from=valid_from).exists():
+                raise ValidationError(
+                    {"valid_from": _("This person already has a rate from this date.")}
+                )
+        return cleaned
+
+
+class CostRateInline(TenantTabularInline):
+    """Dated rates, newest first: add one (backdated too); a rate once set is a record.
+
+    Only who may see cost reaches it (employees.view_costrate), and its figures are
+    confidential fields besides. Rows are added through services.cost_rates, which
+    keeps the employee's current rate in step.
+    """
+
+    model = CostRate
+    form = CostRateForm
+    fields = ["valid_from", "hourly_rate", "currency", "note"]
+    ordering = ["-valid_from"]
+    can_delete = False
+    verbose_name_plural = _("cost rates (dated)")
+
+    # Saved rows are shown, not edited: a correction is a new rate from a date.
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Employee, site=tenant_site)
 class EmployeeAdmin(TenantModelAdmin):
     list_display = [
@@ -184,7 +223,7 @@ class EmployeeAdmin(TenantModelAdmin):
         "schedule",
         "membership",
     ]
-    inlines = [DocumentInline]
+    inlines = [DocumentInline, CostRateInline]
     paginator = InfinitePaginator
     show_full_result_count = False
     list_per_page = 50
@@ -291,6 +330,25 @@ class EmployeeAdmin(TenantModelAdmin):
     def save_model(self, request, obj, form, change):
         services.employee_save(employee=obj)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CostRate:
+            return super().save_formset(request, form, formset, change)
+        # New dated rates go through the service (it keeps the current rate in step).
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.extra_forms:
+            if not inline_form.has_changed() or not inline_form.cleaned_data:
+                continue
+            data = inline_form.cleaned_data
+            rate = cost_rates.cost_rate_add(
+                employee=form.instance,
+                valid_from=data["valid_from"],
+                hourly_rate=data["hourly_rate"],
+                currency=data.get("currency", ""),
+                note=data.get("note", ""),
+                user=request.user,
+            )
+            formset.new_objects.append(rate)
+
     # -- actions -------------------------------------------------------------------
 
     def get_urls(self):
@@ -372,6 +430,47 @@ class EmployeeAdmin(TenantModelAdmin):
                 _("Invitation sent to %(email)s.") % {"email": employee.work_email},
             )
         return HttpResponseRedirect(reverse("admin:employees_employee_change", args=[employee.pk]))
+
+
+@admin.register(CostRate, site=tenant_site)
+class CostRateAdmin(TenantModelAdmin):
+    """Every dated rate, for who may see cost (employees.view_costrate); added here or
+    on the employee's page, through services.cost_rates. A rate once set is a record:
+    it is not edited or deleted (time already logged kept its price anyway)."""
+
+    form = CostRateForm
+    list_display = ["employee", "valid_from", "hourly_rate", "currency", "note"]
+    list_select_related = ["employee"]
+    list_filter = [("employee", AutocompleteSelectFilter), "valid_from"]
+    list_filter_submit = True
+    autocomplete_fields = ["employee"]
+    search_fields = ["employee__first_name", "employee__last_name", "note"]
+    ordering = ["employee", "-valid_from"]
+    fields = ["employee", "valid_from", "hourly_rate", "currency", "note"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(employee__in=visible_employees(request.user).values("pk"))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        saved = cost_rates.cost_rate_add(
+            employee=obj.employee,
+            valid_from=obj.valid_from,
+            hourly_rate=obj.hourly_rate,
+            currency=obj.currency,
+            note=obj.note,
+            user=request.user,
+        )
+        obj.pk = saved.pk
 
 
 @admin.register(EmployeeDocument, site=tenant_site)

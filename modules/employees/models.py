@@ -307,6 +307,8 @@ class Employee(TenantModel):
     confidential_fields = {
         "salary": "employees.view_salary",
         "salary_currency": "employees.view_salary",
+        "hourly_cost_rate": "employees.view_cost_rate",
+        "cost_currency": "employees.view_cost_rate",
     }
 
     # What the list's search reads (selectors.search_employees, docs/employees.md,
@@ -376,6 +378,45 @@ class Employee(TenantModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class CostRate(TenantModel):
+    """One hourly cost rate of a person, valid from a date until the next one.
+
+    Time logs are priced at the rate valid on their date (projects' pricing
+    reads this history through ``selectors.cost_rates_on``), so a later rate
+    never rewrites past cost. ``Employee.hourly_cost_rate`` stays as the rate
+    most recently set, kept in step by ``services.cost_rates`` (docs/employees.md).
+    """
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="cost_rates", verbose_name=_("employee")
+    )
+    valid_from = models.DateField(_("valid from"))
+    hourly_rate = models.DecimalField(
+        _("hourly cost rate"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    # No confidential fields: every path to these rows (their list, the inline on the
+    # employee's page, history, export) is open only to employees.view_costrate,
+    # which is who may see cost; the employee's own rate field is confidential.
+
+    class Meta:
+        verbose_name = _("cost rate")
+        verbose_name_plural = _("cost rates")
+        ordering = ["employee", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "employee", "valid_from"],
+                name="costrate_one_per_day",
+                violation_error_message=_("This person already has a rate from this date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.hourly_rate} · {self.valid_from}"
 
 
 class EmployeeDocument(TenantModel):

@@ -35,6 +35,12 @@ rules.add_perm("employees.change_employee", runs_people)
 rules.add_perm("employees.delete_employee", runs_people)
 rules.add_perm("employees.view_salary", is_owner | is_hr | is_finance)
 rules.add_perm("employees.import_employee", runs_people)
+# Cost rates price time logs: who runs people or money sees them (a line manager does not).
+rules.add_perm("employees.view_cost_rate", is_owner | is_hr | is_finance | is_ceo)
+rules.add_perm("employees.view_costrate", is_owner | is_hr | is_finance | is_ceo)
+rules.add_perm("employees.add_costrate", runs_people)
+rules.add_perm("employees.change_costrate", runs_people)
+rules.add_perm("employees.delete_costrate", runs_people)
 
 for model in ("department", "position", "worklocation", "workschedule"):
     rules.add_perm(f"employees.view_{model}", is_member)

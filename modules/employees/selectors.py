@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import reduce
 
 from django.db import connection
@@ -349,3 +351,47 @@ def org_chart_department_people(*, department_id: int | None, page: int = 1) -> 
 
 def org_chart_unassigned_count() -> int:
     return _active_people().filter(department__isnull=True).count()
+
+
+# -- dated cost rates -------------------------------------------------------------
+
+
+def cost_rates_on(pairs) -> dict[tuple[int, date], Decimal | None]:
+    """The hourly cost rate of each ``(employee, date)`` pair, in one query.
+
+    The rate on a date is the latest dated rate from that date or before; a date
+    before someone's first dated rate takes that first rate; someone with no dated
+    rate at all has their ``hourly_cost_rate`` (None when they have none). Keys
+    are ``(employee id, date)``.
+    """
+    from bisect import bisect_right
+
+    from modules.employees.models import CostRate
+
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    employees = {employee.pk: employee for employee, _day in pairs}
+    history: dict[int, list[tuple[date, Decimal]]] = {}
+    rows = (
+        # Every rate of these people (a handful each): a date before someone's first
+        # rate needs that first rate, whatever the dates asked.
+        CostRate.objects.filter(employee_id__in=list(employees))
+        .order_by("employee_id", "valid_from")
+        .values_list("employee_id", "valid_from", "hourly_rate")
+    )
+    for employee_id, valid_from, rate in rows:
+        history.setdefault(employee_id, []).append((valid_from, rate))
+    answers = {}
+    for employee, day in pairs:
+        known = history.get(employee.pk)
+        if not known:
+            answers[(employee.pk, day)] = employee.hourly_cost_rate
+            continue
+        index = bisect_right([d for d, _r in known], day)
+        answers[(employee.pk, day)] = known[max(index - 1, 0)][1]
+    return answers
+
+
+def rate_on(employee, day: date) -> Decimal | None:
+    return cost_rates_on([(employee, day)])[(employee.pk, day)]

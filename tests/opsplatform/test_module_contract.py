@@ -94,6 +94,10 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
             ],
         ),
         ("Approvals", ["Inbox", "Requests", "New request", "Deputies", "Approval routes"]),
+        (
+            "Projects",
+            ["Projects", "Time logs", "Labels", "Import tasks and time", "Export tasks and time"],
+        ),
         ("People and access", ["Members", "Invitations"]),
     ]
 

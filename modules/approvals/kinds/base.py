@@ -86,6 +86,16 @@ class RequestKindSpec:
         """The amount as lists, the inbox, the page and notices show it (money by default)."""
         return f"{approval.amount:,.2f} {approval.currency}".strip()
 
+    # Whether ``named_approver`` is implemented: a route gate "named by the request"
+    # (ApproverType.KIND) is offered only for such kinds.
+    names_approver: bool = False
+
+    def named_approver(self, subject):
+        """The employee who decides a gate "named by the request" (ApproverType.KIND),
+        or None when the record names nobody (a vacancy: the escalation target, else
+        the owners). A timesheet names its project's manager."""
+        return None
+
     def approval_waived(self, approval) -> str:
         """Why this request needs no gate at all (every gate is skipped), or "" when it does."""
         return ""

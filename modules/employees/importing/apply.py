@@ -16,6 +16,7 @@ from modules.employees.importing.lookups import STORED_FIELDS, Lookups
 from modules.employees.importing.plan import changes_of
 from modules.employees.importing.rows import Row
 from modules.employees.models import Employee
+from modules.employees.services.cost_rates import record_rate_changes
 from opsplatform.bulk import create_with_history
 from opsplatform.importing.report import ImportReport
 from opsplatform.tenancy.context import require_current_tenant
@@ -44,6 +45,8 @@ def apply_import(
         # Managers first: people are created level by level down the reporting
         # lines, so each new person's manager already has an id (one history row each).
         pending = {r.number.lower(): r for r in new_rows}
+        # (employee, rate before): each new rate is recorded as valid from today.
+        rate_changes: list = []
         while pending:
             level = [
                 r for r in pending.values() if r.manager_ref is None or r.manager_ref not in pending
@@ -56,6 +59,7 @@ def apply_import(
                 values.setdefault("hire_date", date.today())
                 objects.append(Employee(tenant=tenant, employee_number=r.number, **values))
             created = create_with_history(objects, Employee, user=user, reason=reason)
+            rate_changes.extend((obj, None) for obj in created if obj.hourly_cost_rate is not None)
             for obj in created:
                 pk_by_number[obj.employee_number.lower()] = obj.pk
             for r in level:
@@ -81,6 +85,8 @@ def apply_import(
             for name, value in changes.items():
                 setattr(obj, name, value)
             obj.updated_at = now
+            if "hourly_cost_rate" in changes:
+                rate_changes.append((obj, current.get("hourly_cost_rate")))
             updates.setdefault(tuple(sorted([*changes, "updated_at"])), []).append(obj)
         for changed_fields, objects in updates.items():
             for start in range(0, len(objects), BATCH_SIZE):
@@ -97,6 +103,7 @@ def apply_import(
                 report.updated += len(batch)
                 if progress:
                     progress(done)
+        record_rate_changes(rate_changes, user=user)
         _close_logins_of_leavers(checked, lookups)
     report.applied = True
     return report

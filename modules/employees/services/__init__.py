@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from modules.employees.models import Department, Employee
 from modules.employees.selectors import chain_above
+from modules.employees.services.cost_rates import record_rate_changes
 from modules.employees.validation import (
     check_dates,
     check_no_reporting_loop,
@@ -82,6 +83,8 @@ def employee_create(*, reason: str = "", **fields) -> Employee:
     employee.full_clean()
     employee._change_reason = reason or _("Created")
     employee.save()
+    if employee.hourly_cost_rate is not None:
+        record_rate_changes([(employee, None)])
     return employee
 
 
@@ -104,7 +107,14 @@ def employee_save(*, employee: Employee, reason: str = "") -> Employee:
     check_dates(status=employee.status, hire_date=employee.hire_date, end_date=employee.end_date)
     if reason:
         employee._change_reason = reason
+    old_rate = (
+        Employee.objects.filter(pk=employee.pk).values_list("hourly_cost_rate", flat=True).first()
+        if employee.pk
+        else None
+    )
     employee.save()
+    # A changed rate is recorded as valid from today (services/cost_rates.py).
+    record_rate_changes([(employee, old_rate)])
     return employee
 
 

@@ -36,3 +36,6 @@ __all__ = [
     "TimeLog",
     "Timesheet",
 ]
+
+# The timesheet's kind of request registers with the engine as its subject model loads.
+from modules.projects import kind  # noqa: F401

@@ -138,6 +138,16 @@ class TimeLog(TenantModel):
     )
     created_at = models.DateTimeField(_("logged"), auto_now_add=True)
 
+    # Cost and bill figures follow may_see_cost: the admin base keeps them out of
+    # filters, ordering, search, export and history of whoever may not see every
+    # project's cost (a project manager sees their own project's on the list).
+    confidential_fields = {
+        "cost_rate": "projects.view_project_cost",
+        "cost_amount": "projects.view_project_cost",
+        "bill_rate": "projects.view_project_cost",
+        "bill_amount": "projects.view_project_cost",
+    }
+
     class Meta:
         verbose_name = _("time log")
         verbose_name_plural = _("time logs")

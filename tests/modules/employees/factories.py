@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
 
 from modules.employees.models import (
+    CostRate,
     Department,
     Employee,
     EmployeeDocument,
@@ -68,6 +70,16 @@ class EmployeeDocumentFactory(factory.django.DjangoModelFactory):
     expires_on = factory.LazyFunction(lambda: date.today() + timedelta(days=400))
 
 
+class CostRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostRate
+
+    employee = factory.SubFactory(EmployeeFactory)
+    valid_from = date(2025, 1, 1)
+    hourly_rate = Decimal("45.00")
+    note = factory.LazyFunction(lambda: marker("Rate"))
+
+
 def make_import_job() -> ImportJob:
     name, content = sample_upload(ImportJob._meta.get_field("file"))
     return ImportJob.objects.create(file=ContentFile(content, name=name))
@@ -79,6 +91,7 @@ register(WorkLocation)(lambda: WorkLocationFactory())
 register(WorkSchedule)(lambda: WorkScheduleFactory())
 register(Employee)(lambda: EmployeeFactory())
 register(EmployeeDocument)(lambda: EmployeeDocumentFactory())
+register(CostRate)(lambda: CostRateFactory())
 # Not registered in the admin (the cross-tenant crawler never asks for it), but
 # it holds a private file, which the file crawler walks.
 register(ImportJob)(make_import_job)

@@ -148,4 +148,6 @@ def test_paths_are_resolved_through_every_model_on_the_way(tenant_a, ceo_a, hr_a
     assert confidential.declared(Employee) == {
         "salary": "employees.view_salary",
         "salary_currency": "employees.view_salary",
+        "hourly_cost_rate": "employees.view_cost_rate",
+        "cost_currency": "employees.view_cost_rate",
     }

@@ -235,7 +235,9 @@ def test_a_managers_export_has_no_salary_columns_and_only_their_team(manager_cli
 
     header = header_of(content)
     assert not SALARY_COLUMNS & set(header)
-    assert header == [c for c in COLUMN_NAMES if c not in SALARY_COLUMNS]
+    # Nor the cost rate: cost is for owners, HR, finance and the CEO (employees.view_cost_rate).
+    cost = {"hourly_cost_rate", "cost_currency"}
+    assert header == [c for c in COLUMN_NAMES if c not in SALARY_COLUMNS | cost]
     numbers = {row["employee_number"] for row in rows_of(content)}
     assert numbers == {"E-002", "E-003"}
     assert "12000.50" not in content.decode("utf-8-sig")

@@ -323,6 +323,11 @@ def form_data(employee, **overrides):
         "documents-INITIAL_FORMS": "0",
         "documents-MIN_NUM_FORMS": "0",
         "documents-MAX_NUM_FORMS": "1000",
+        # The dated cost rates inline (for who may see cost).
+        "cost_rates-TOTAL_FORMS": "0",
+        "cost_rates-INITIAL_FORMS": "0",
+        "cost_rates-MIN_NUM_FORMS": "0",
+        "cost_rates-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

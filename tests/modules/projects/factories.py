@@ -22,6 +22,7 @@ from modules.projects.models import (
     TaskAssignee,
     TaskLabel,
     TimeLog,
+    Timesheet,
 )
 from tests.factories import marker, register
 from tests.modules.employees.factories import EmployeeFactory
@@ -171,3 +172,29 @@ register(Comment)(lambda: CommentFactory())
 register(Attachment)(lambda: AttachmentFactory())
 register(TimeLog)(lambda: TimeLogFactory())
 register(RunningTimer)(lambda: RunningTimerFactory())
+
+
+def make_timesheet(**fields) -> Timesheet:
+    """A draft timesheet of a member's last week on a new project, with one entry."""
+    from modules.projects.selectors.time import monday_of
+    from opsplatform.tenancy.context import require_current_tenant
+    from tests.factories import MembershipFactory
+    from tests.modules.approvals.factories import make_approval_request
+
+    member = MembershipFactory()
+    person = fields.pop("employee", None) or EmployeeFactory(
+        membership=member, hourly_cost_rate=Decimal("30")
+    )
+    task = TaskFactory()
+    ProjectMemberFactory(project=task.project, employee=person)
+    week = monday_of(require_current_tenant().today()) - timedelta(days=7)
+    TimeLogFactory(task=task, project=task.project, employee=person, date=week, hours=2)
+    fields.setdefault("requester", member.user)
+    fields.setdefault("title", marker("Timesheet"))
+    approval = make_approval_request(
+        kind="timesheet", employee=person, project=task.project, week_start=week, **fields
+    )
+    return approval.timesheet
+
+
+register(Timesheet)(make_timesheet)
