@@ -46,8 +46,10 @@ def apply(
         by_project: dict[int, list[Planned]] = defaultdict(list)
         for item in planned:
             by_project[item.facts.project.pk].append(item)
-        # The tasks the file updates, whole (their history rows copy every field).
-        loaded = Task.objects.in_bulk([p.existing.pk for p in planned if p.existing is not None])
+        # The tasks the file updates, whole and locked: their history rows copy every field.
+        loaded = Task.objects.select_for_update().in_bulk(
+            [p.existing.pk for p in planned if p.existing is not None]
+        )
         pk_of: dict[tuple, int] = {}
         new_tasks: list[tuple[Planned, Task]] = []
         updated: list[Task] = []
