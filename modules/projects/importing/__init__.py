@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from modules.projects.importing import tasks, timelogs
 from modules.projects.importing.table import open_table
 from opsplatform.importing.report import ImportReport
@@ -23,14 +25,31 @@ KINDS = {"tasks": tasks, "timelogs": timelogs}
 
 
 def import_project_file(
-    kind: str, file: BinaryIO, filename: str, *, user, dry_run: bool = False, key: str = ""
+    kind: str,
+    file: BinaryIO,
+    filename: str,
+    *,
+    user,
+    dry_run: bool = False,
+    key: str = "",
+    source: str = "",
 ) -> ImportReport:
     """Check every row of ``file`` and, unless ``dry_run`` or a row is bad, write them
-    all in one transaction."""
+    all in one transaction.
+
+    ``source`` is the name the person gave the file (``filename`` may be where it
+    is kept); every history row written says "Imported from <source>".
+    """
     steps = KINDS[kind]
     headers, rows = open_table(file, filename, steps.COLUMNS)
     report, checked = steps.check(headers, rows, user=user)
     if dry_run or not report.ok:
         return report
-    steps.apply(checked, report, user=user, key=key)
+    steps.apply(checked, report, user=user, key=key, reason=import_reason(source or filename))
     return report
+
+
+def import_reason(filename: str) -> str:
+    """The history reason of an import's writes, in the importing person's language."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return _("Imported from %(file)s") % {"file": name[:200]}

@@ -114,7 +114,13 @@ def _run(file: Held, *, dry_run: bool, user) -> ImportReport:
     try:
         with default_storage.open(file.path, "rb") as stream:
             return import_project_file(
-                file.kind, stream, file.path, user=user, dry_run=dry_run, key=file.nonce[:16]
+                file.kind,
+                stream,
+                file.path,
+                user=user,
+                dry_run=dry_run,
+                key=file.nonce[:16],
+                source=file.filename,
             )
     except FileNotFoundError:
         raise Refused(_("This preview has expired; upload the file again.")) from None
