@@ -12,6 +12,7 @@ task's (or the project's) page.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from opsplatform.notifications.registry import NotificationType, register
 
@@ -51,7 +52,8 @@ register(
         module=MODULE,
         label=_("Someone mentioned me in a comment"),
         title=_("%(actor)s mentioned you on %(reference)s"),
-        body=_("%(excerpt)s"),
+        # The comment itself; a context lets a translator wrap it (quotes, direction).
+        body=pgettext_lazy("notification body", "%(excerpt)s"),
     ),
     NotificationType(
         code=DONE,
@@ -65,7 +67,7 @@ register(
         module=MODULE,
         label=_("The health of a project I manage worsened"),
         title=_("%(project)s is now %(health)s"),
-        body=_("%(reason)s"),
+        body=pgettext_lazy("notification body", "%(reason)s"),
         default_channels=frozenset({"in_app", "email", "live"}),
     ),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from modules.projects.models import Project
@@ -110,7 +110,10 @@ def health_sentence(project: Project) -> str:
         phrases = [phrase for phrase in phrases if phrase]
     if not phrases:
         return label
-    return gettext("%(health)s: %(reasons)s") % {"health": label, "reasons": _join(phrases)}
+    return pgettext("health sentence", "%(health)s: %(reasons)s") % {
+        "health": label,
+        "reasons": _join(phrases),
+    }
 
 
 def health_badge(project: Project) -> dict:
