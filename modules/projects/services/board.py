@@ -205,7 +205,10 @@ def move_task(
     )
     if entering_done:
         _tell_done(task, target, user)
-    recompute(project)
+    if source.is_done != target.is_done:
+        # Health reads whether tasks are open or done, never their column or place:
+        # a reorder or a move between open columns leaves every fact as it was.
+        recompute(project)
     from modules.projects.live import publish_to_project
 
     publish_to_project(project, result.as_payload(actor_id=user.pk))

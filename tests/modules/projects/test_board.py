@@ -148,7 +148,7 @@ def test_another_projects_column_is_refused(in_team):
         move_task(task=task, column=other, user=team.pm)
 
 
-def test_a_move_calls_the_health_recompute(in_team, monkeypatch):
+def test_a_move_in_or_out_of_done_recomputes_health_and_others_do_not(in_team, monkeypatch):
     team = in_team
     (task,) = _tasks(team, "Todo", 1)
     seen = []
@@ -156,7 +156,11 @@ def test_a_move_calls_the_health_recompute(in_team, monkeypatch):
         "modules.projects.services.health.recompute", lambda project: seen.append(project.pk)
     )
     move_task(task=task, column=team.columns["Progress"], user=team.member)
+    assert seen == []  # open to open: no health fact changed
+    move_task(task=task, column=team.columns["Completed"], user=team.member)
     assert seen == [team.project.pk]
+    move_task(task=task, column=team.columns["Review"], user=team.member)
+    assert seen == [team.project.pk, team.project.pk]
 
 
 def test_a_move_into_done_costs_under_fifteen_queries(in_team, django_assert_max_num_queries):
@@ -166,11 +170,12 @@ def test_a_move_into_done_costs_under_fifteen_queries(in_team, django_assert_max
     blocker = Task.objects.get(pk=blocker.pk)
     TaskAssigneeFactory(task=blocker, employee=team.employee(team.member2))
     # The screen has worked out the person's roles already (its 404 check): the move
-    # itself, the history row, the counts and the notice stay under fifteen.
+    # itself, the history row and the counts stay under fifteen; entering done adds
+    # the notice to the assignees (three) and the health recompute (four).
     from modules.projects.selectors.visibility import may_work_on
 
     assert may_work_on(team.member, team.project)
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(15 + 3 + 4):
         move_task(task=blocker, column=team.columns["Completed"], user=team.member)
 
 
