@@ -23,7 +23,10 @@ class AccountPagesMixin:
     def get_urls(self):
         from opsplatform.accounts.urls import account_urls
 
-        return account_urls(self) + super().get_urls()
+        return account_urls(self) + self.extra_urls() + super().get_urls()
+
+    def extra_urls(self) -> list:
+        return []
 
     def password_change(self, request, extra_context=None):
         from opsplatform.accounts.passwords import ChangeView
@@ -54,6 +57,12 @@ class TenantAdminSite(LazyAppListMixin, AccountPagesMixin, UnfoldAdminSite):
     index_title = _("Dashboard")
     index_template = "opsplatform/dashboard.html"
     login_form = TenantLoginForm
+
+    def extra_urls(self) -> list:
+        # The company's billing pages (opsplatform/billing, docs/billing.md).
+        from opsplatform.billing.pages_urls import billing_urls
+
+        return billing_urls(self)
 
     def each_context(self, request):
         # The styles and scripts each installed part declares (Module.styles/scripts),

@@ -1,15 +1,16 @@
-"""Whether a company's plan includes a module's feature.
+"""Whether a company's plan includes a module's feature (opsplatform.billing).
 
-Billing has not arrived: every feature is on. The composition of the sidebar
-and the dashboard already asks, so the billing issue only replaces this body
-with a look-up of the company's plan (reading ``plan_features()``).
+The sidebar, the dashboard and the gating ask here; the answer comes from the
+company's plan (docs/billing.md).
 """
 
 from __future__ import annotations
 
 
 def feature_enabled(tenant, code: str) -> bool:
-    return True
+    from opsplatform.billing.entitlements import feature_enabled as plan_has
+
+    return plan_has(tenant, code)
 
 
 def module_enabled(module, tenant) -> bool:

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "opsplatform",
     "opsplatform.notifications",
     "opsplatform.outbox",
+    "opsplatform.billing",
     "tenants",
     *MODULES,
 ]
@@ -426,3 +427,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+
+# -- billing (docs/billing.md) -----------------------------------------------
+# Without STRIPE_SECRET_KEY (the default and the demo) platform staff assign plans
+# by hand; everything else (limits, gating, read-only) works the same.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+# Seconds a webhook's signed timestamp may be old before it is refused as stale.
+STRIPE_WEBHOOK_TOLERANCE = int(env("STRIPE_WEBHOOK_TOLERANCE", "300"))
+# The plan of a company with no subscription row ("" : everything is on).
+BILLING_DEFAULT_PLAN = env("BILLING_DEFAULT_PLAN")
+# A company that signs itself up starts a trial of this plan, without a card.
+BILLING_TRIAL_PLAN = env("BILLING_TRIAL_PLAN", "growth")
+BILLING_TRIAL_DAYS = int(env("BILLING_TRIAL_DAYS", "14"))
+# Days a past-due company keeps writing before it becomes read-only.
+BILLING_GRACE_DAYS = int(env("BILLING_GRACE_DAYS", "7"))

@@ -1,0 +1,1 @@
+"""Self-serve sign-up on the root domain (helper "signup" fills it)."""
