@@ -1,0 +1,12 @@
+"""Who reaches billing: a company's owners and finance."""
+
+from __future__ import annotations
+
+from opsplatform.permissions import has_role
+from tenants.roles import RoleCode
+
+is_owner_or_finance = has_role(RoleCode.OWNER, RoleCode.FINANCE)
+
+
+def sees_billing(request) -> bool:
+    return getattr(request, "tenant", None) is not None and is_owner_or_finance(request.user)
