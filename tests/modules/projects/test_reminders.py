@@ -63,3 +63,24 @@ def test_the_periodic_job_runs_each_company_once_a_day(team, monkeypatch):
     remind_due_tasks.call_local()
     with tenant_context(team.tenant):
         assert Notification.objects.filter(type_code="projects.due_tomorrow").count() == 1
+
+
+def test_a_tick_before_the_morning_sends_nothing_and_keeps_the_day(team, monkeypatch):
+    with tenant_context(team.tenant):
+        today = team.tenant.today()
+        task_services.task_create(
+            user=team.pm,
+            project=team.project,
+            title="Soon",
+            due_date=today + timedelta(days=1),
+            assignees=[team.employee(team.member)],
+        )
+        Notification.objects.filter(type_code="projects.due_tomorrow").delete()
+    monkeypatch.setattr("modules.projects.tasks.MORNING", 24)  # not yet, whatever the hour
+    remind_due_tasks.call_local()
+    with tenant_context(team.tenant):
+        assert not Notification.objects.filter(type_code="projects.due_tomorrow").exists()
+    monkeypatch.setattr("modules.projects.tasks.MORNING", 0)
+    remind_due_tasks.call_local()
+    with tenant_context(team.tenant):
+        assert Notification.objects.filter(type_code="projects.due_tomorrow").count() == 1
