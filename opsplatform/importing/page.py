@@ -1,8 +1,8 @@
 """The data pages of a module: import (upload, preview with every bad row, confirm:
 all rows or none) and export, with their templates in the kernel.
 
-A module subclasses :class:`ImportPage` naming its permission, title, upload form
-(with ``kind`` and ``file`` fields), file kinds, each kind's checks (anything with
+A module subclasses :class:`ImportPage` naming its permission, title, file kinds
+(the choices of the upload form), each kind's checks (anything with
 ``COLUMNS``), its :class:`~opsplatform.importing.held.HeldImports` and the URL name
 of its empty templates; it mounts ``Page.as_view(model_admin=...)`` and
 ``Page.template_download`` from its ModelAdmin. The page refuses anyone without the
@@ -15,11 +15,14 @@ import csv
 import io
 from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unfold.widgets import UnfoldAdminFileFieldWidget, UnfoldAdminRadioSelectWidget
 
 from opsplatform.admin.pages import AdminPage
 from opsplatform.importing.files import max_rows
@@ -29,21 +32,39 @@ from opsplatform.refusals import Refused, show_refusal
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class ImportUploadForm(forms.Form):
+    """What the file holds (one of the page's kinds, the first chosen) and the file."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What the file holds"), widget=UnfoldAdminRadioSelectWidget
+    )
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"), widget=UnfoldAdminFileFieldWidget
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.fields["kind"].initial = kinds[0][0]
+
+
 class ImportPage(AdminPage):
     template_name = "opsplatform/importing/data_import.html"
-    form_class: ClassVar[type]
     file_kinds: ClassVar[list[tuple[str, Any]]]  # (code, label), in the page's order
     kinds: ClassVar[dict[str, Any]]  # code -> the kind's checks, with COLUMNS
     held_imports: ClassVar[HeldImports]
     template_url: ClassVar[str]  # URL name taking (kind, file_format)
 
+    def upload_form(self, *args, **kwargs) -> ImportUploadForm:
+        return ImportUploadForm(*args, kinds=self.file_kinds, **kwargs)
+
     def get(self, request):
-        return self._page(self.form_class())
+        return self._page(self.upload_form())
 
     def post(self, request):
         if request.POST.get("action") == "confirm":
             return self._confirm(request)
-        form = self.form_class(request.POST, request.FILES)
+        form = self.upload_form(request.POST, request.FILES)
         if not form.is_valid():
             return self._page(form)
         held = self.held_imports
@@ -66,7 +87,7 @@ class ImportPage(AdminPage):
             return HttpResponseRedirect(request.path)
         if not report.applied:
             messages.error(request, _("Nothing was imported: the data changed since the check."))
-            return self._page(self.form_class(initial={"kind": file.kind}), report=report)
+            return self._page(self.upload_form(initial={"kind": file.kind}), report=report)
         messages.success(
             request,
             _("Imported %(count)s rows from %(file)s.")

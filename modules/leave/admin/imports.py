@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from modules.leave.admin.data_forms import FILE_KINDS, ImportUploadForm
+from modules.leave.admin.data_forms import FILE_KINDS
 from modules.leave.importing import KINDS
 from modules.leave.importing.held import HELD
 from opsplatform.importing.page import ImportPage
@@ -18,7 +18,6 @@ from opsplatform.importing.page import ImportPage
 class LeaveImportPage(ImportPage):
     permission_required = "leave.import_leave_data"
     title = gettext_lazy("Import leave data")
-    form_class = ImportUploadForm
     file_kinds = FILE_KINDS
     kinds = KINDS
     held_imports = HELD

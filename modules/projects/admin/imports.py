@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from modules.projects.admin.data_forms import FILE_KINDS, ImportUploadForm
+from modules.projects.admin.data_forms import FILE_KINDS
 from modules.projects.importing import KINDS
 from modules.projects.importing.held import HELD
 from opsplatform.importing.page import ImportPage
@@ -19,7 +19,6 @@ from opsplatform.importing.page import ImportPage
 class ProjectImportPage(ImportPage):
     permission_required = "projects.import_project_data"
     title = gettext_lazy("Import tasks and time")
-    form_class = ImportUploadForm
     file_kinds = FILE_KINDS
     kinds = KINDS
     held_imports = HELD
