@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_puts_each_company_on_its_tier_and_stays_put():
     call_command("seed_demo", stdout=StringIO())
     assert set(Plan.objects.values_list("code", flat=True)) == {"starter", "growth", "enterprise"}
-    by_slug = {
-        s.tenant.slug: s for s in Subscription.objects.select_related("tenant", "plan")
-    }
+    by_slug = {s.tenant.slug: s for s in Subscription.objects.select_related("tenant", "plan")}
     assert (by_slug["acme"].plan.code, by_slug["acme"].status) == ("enterprise", "active")
     assert (by_slug["globex"].plan.code, by_slug["globex"].status) == ("starter", "active")
     trial = by_slug["initech"]

@@ -96,9 +96,7 @@ def test_an_unlimited_plan_says_so(tenant_a, plans, people_a, client_for):
     assert "Active members 4, unlimited" in section(html, "meter-tenants.members")
 
 
-def test_a_meter_at_its_cap_says_the_limit_is_reached(
-    tenant_a, plans, people_a, client_for
-):
+def test_a_meter_at_its_cap_says_the_limit_is_reached(tenant_a, plans, people_a, client_for):
     tight = Plan.objects.create(code="tight", name="Tight", tier=1, limits={"tenants.members": 4})
     subscription_assign(tenant=tenant_a, plan=tight)
     meter = section(page(client_for(tenant_a, people_a["owner"])), "meter-tenants.members")
@@ -127,9 +125,7 @@ def test_the_page_shows_a_trial_and_its_end(tenant_a, plans, people_a, client_fo
     assert str(ends.day) in section(html, "period-date")
 
 
-def test_past_due_says_until_when_the_company_keeps_working(
-    starter_a, people_a, client_for
-):
+def test_past_due_says_until_when_the_company_keeps_working(starter_a, people_a, client_for):
     Subscription.objects.filter(pk=starter_a.pk).update(
         status=Subscription.Status.PAST_DUE, grace_until=timezone.now() + timedelta(days=5)
     )

@@ -189,9 +189,7 @@ def test_confirming_the_change_calls_stripe_once(stripe, paid_a, owner_a, client
     assert "moving to Growth" in response.content.decode()
 
 
-def test_a_refusal_from_stripe_is_shown_and_nothing_changes(
-    stripe, paid_a, owner_a, client_for
-):
+def test_a_refusal_from_stripe_is_shown_and_nothing_changes(stripe, paid_a, owner_a, client_for):
     stripe.refuse = "Your card was declined."
     response = client_for(paid_a.tenant, owner_a).post(
         reverse("admin:billing_change"), {"plan": "growth", "interval": "year"}, follow=True
