@@ -94,7 +94,7 @@ def event_process(event_id: int, *, statuses=(Status.RECEIVED,)) -> WebhookEvent
             try:
                 with transaction.atomic():
                     tenant = handler(event)
-            except Exception as error:  # noqa: BLE001 - recorded on the event for staff
+            except Exception as error:  # recorded on the event for staff
                 logger.exception(
                     "Billing: Stripe event %s (%s) failed", event.stripe_id, event.type
                 )
