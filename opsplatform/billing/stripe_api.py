@@ -200,9 +200,8 @@ def portal_url(subscription, return_url: str) -> str:
 
 def _item_of(stripe_subscription_id: str):
     """The subscription's one item (our subscriptions have one price each)."""
-    found = client().v1.subscriptions.retrieve(stripe_subscription_id)
-    items = found.get("items")
-    data = items.get("data") if items else None
+    found = _plain(client().v1.subscriptions.retrieve(stripe_subscription_id))
+    data = (found.get("items") or {}).get("data")
     if not data:
         raise Refused(_("The Stripe subscription has no plan on it; contact us."))
     return data[0]
@@ -223,16 +222,18 @@ def preview_change(subscription, plan, interval: str) -> ChangePreview:
     price = price_of(plan, interval)
     stripe_id = _require_stripe_subscription(subscription)
     item = _item_of(stripe_id)
-    preview = client().v1.invoices.create_preview(
-        params={
-            "customer": subscription.stripe_customer,
-            "subscription": stripe_id,
-            "subscription_details": {
-                "items": [{"id": item.id, "price": price}],
-                "proration_behavior": "create_prorations",
-                "proration_date": int(timezone.now().timestamp()),
-            },
-        }
+    preview = _plain(
+        client().v1.invoices.create_preview(
+            params={
+                "customer": subscription.stripe_customer,
+                "subscription": stripe_id,
+                "subscription_details": {
+                    "items": [{"id": item["id"], "price": price}],
+                    "proration_behavior": "create_prorations",
+                    "proration_date": int(timezone.now().timestamp()),
+                },
+            }
+        )
     )
     currency = preview.get("currency") or plan.currency
     lines = []
@@ -269,7 +270,7 @@ def change_plan(subscription, plan, interval: str) -> None:
     updated = client().v1.subscriptions.update(
         stripe_id,
         params={
-            "items": [{"id": item.id, "price": price}],
+            "items": [{"id": item["id"], "price": price}],
             "proration_behavior": "create_prorations",
         },
     )

@@ -49,9 +49,9 @@ def _resources() -> dict:
     return json.loads(FIXTURES.read_text())["resources"]
 
 
-def fixture(name: str, **overrides) -> dict:
-    """A fresh copy of Stripe's example object ``name``, with ``overrides`` set."""
-    found = copy.deepcopy(_resources()[name])
+def fixture(resource: str, **overrides) -> dict:
+    """A fresh copy of Stripe's example object ``resource``, with ``overrides`` set."""
+    found = copy.deepcopy(_resources()[resource])
     found.update(overrides)
     return found
 
