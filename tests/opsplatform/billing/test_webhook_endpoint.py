@@ -193,3 +193,16 @@ def test_with_the_queue_down_the_event_waits_and_the_sweep_processes_it(deliver,
     event.refresh_from_db()
     assert event.status == WebhookEvent.Status.PROCESSED
     assert Subscription.objects.get(pk=acme_on_starter.pk).plan.code == "growth"
+
+
+def test_the_worker_knows_billings_tasks():
+    from django.utils.module_loading import autodiscover_modules
+    from huey.contrib.djhuey import HUEY
+
+    autodiscover_modules("tasks")  # what run_huey does
+    registered = set(HUEY._registry._registry)
+    assert {
+        "opsplatform.billing.tasks.process_webhook_event",
+        "opsplatform.billing.tasks.sweep_webhook_events",
+        "opsplatform.billing.tasks.reconcile_subscriptions",
+    } <= registered
