@@ -15,15 +15,19 @@ The signatures of ``configured``, ``client``, ``ChangePreview``, ``checkout_url`
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import wraps
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opsplatform.refusals import Refused
+
+logger = logging.getLogger(__name__)
 
 # The SDK's HTTP-client seam: tests set this to a stripe.HTTPClient subclass instance.
 http_client = None
@@ -129,6 +133,31 @@ def _require_stripe_subscription(subscription) -> str:
     return subscription.stripe_subscription
 
 
+def _stripe_refusals(function):
+    """Stripe's own refusals and outages reach the owner as a message, not a 500.
+    Stripe changes nothing on a refused call, so neither do we."""
+
+    @wraps(function)
+    def calling(*args, **kwargs):
+        import stripe
+
+        try:
+            return function(*args, **kwargs)
+        except stripe.APIConnectionError as error:
+            logger.warning("Stripe unreachable in %s: %s", function.__name__, error)
+            raise Refused(
+                _("Stripe cannot be reached right now; nothing was changed. Try again shortly.")
+            ) from error
+        except stripe.StripeError as error:
+            logger.warning("Stripe refused %s: %s", function.__name__, error)
+            raise Refused(
+                _("Stripe refused this: %(reason)s")
+                % {"reason": error.user_message or _("no reason given")}
+            ) from error
+
+    return calling
+
+
 # -- customers ----------------------------------------------------------------------
 
 
@@ -151,6 +180,7 @@ def _customer_of(subscription) -> str:
 # -- the contract -------------------------------------------------------------------
 
 
+@_stripe_refusals
 def checkout_url(subscription, plan, interval: str, success_url: str, cancel_url: str) -> str:
     """A Stripe Checkout session for ``plan`` at ``interval``; its address.
 
@@ -189,6 +219,7 @@ def checkout_url(subscription, plan, interval: str, success_url: str, cancel_url
     return session.url
 
 
+@_stripe_refusals
 def portal_url(subscription, return_url: str) -> str:
     """A Stripe Customer Portal session (cards, tax details); its address."""
     _require_configured()
@@ -216,6 +247,7 @@ def _is_proration(line) -> bool:
     return bool(line.get("proration"))  # older API versions
 
 
+@_stripe_refusals
 def preview_change(subscription, plan, interval: str) -> ChangePreview:
     """What moving to ``plan``/``interval`` now would charge or credit (nothing changes)."""
     _require_configured()
@@ -260,6 +292,7 @@ def _apply(subscription, stripe_subscription, reason: str) -> None:
     subscription.refresh_from_db()
 
 
+@_stripe_refusals
 def change_plan(subscription, plan, interval: str) -> None:
     """Move the Stripe subscription to ``plan``/``interval`` with proration; the
     local row is updated from Stripe's answer (and again by the webhook)."""
@@ -277,6 +310,7 @@ def change_plan(subscription, plan, interval: str) -> None:
     _apply(subscription, updated, f"plan changed to {plan.code} ({interval})")
 
 
+@_stripe_refusals
 def cancel_at_period_end(subscription) -> None:
     _require_configured()
     stripe_id = _require_stripe_subscription(subscription)
@@ -284,6 +318,7 @@ def cancel_at_period_end(subscription) -> None:
     _apply(subscription, updated, "cancels at period end")
 
 
+@_stripe_refusals
 def resume(subscription) -> None:
     _require_configured()
     stripe_id = _require_stripe_subscription(subscription)

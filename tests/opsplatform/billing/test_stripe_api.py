@@ -260,3 +260,27 @@ def test_the_reconcile_does_nothing_without_stripe(settings, paying, stub):
 )
 def test_minor_units_become_decimals(minor, currency, major):
     assert stripe_api.amount(minor, currency) == Decimal(major)
+
+
+# -- Stripe's own refusals and outages ------------------------------------------------------
+
+
+def test_a_refusal_by_stripe_reaches_the_owner_as_a_message(stub, paying, plans):
+    del stub.subscriptions[paying.stripe_subscription]  # Stripe no longer knows it
+    with pytest.raises(Refused, match="Stripe refused this: No such subscription"):
+        stripe_api.change_plan(paying, plans["growth"], "month")
+    paying.refresh_from_db()
+    assert paying.plan.code == "starter"
+
+
+def test_stripe_out_of_reach_is_a_message_too(stub, paying, plans, monkeypatch):
+    import stripe
+
+    def unreachable(*args, **kwargs):
+        raise stripe.APIConnectionError("connection refused")
+
+    monkeypatch.setattr(stub, "request", unreachable)
+    with pytest.raises(Refused, match="cannot be reached right now; nothing was changed"):
+        stripe_api.cancel_at_period_end(paying)
+    paying.refresh_from_db()
+    assert paying.cancel_at_period_end is False

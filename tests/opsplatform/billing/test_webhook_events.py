@@ -307,6 +307,29 @@ def test_payment_failed_puts_the_company_past_due_with_grace_and_tells_the_owner
     assert "read-only" in email.body
 
 
+def test_after_the_grace_period_the_company_is_read_only_until_it_pays(deliver, acme):
+    from freezegun import freeze_time
+
+    created = int(time.time())
+    deliver(invoice_event("invoice.payment_failed", acme, created=created, id="in_late"))
+    acme.refresh_from_db()
+    with freeze_time(acme.grace_until + timedelta(minutes=1)):
+        acme.tenant.refresh_from_db()
+        assert is_read_only(acme.tenant)
+        deliver(
+            invoice_event(
+                "invoice.paid",
+                acme,
+                created=int(time.time()),
+                id="in_late",
+                status="paid",
+                amount_paid=4900,
+            )
+        )
+        acme.refresh_from_db()
+        assert acme.status == Status.ACTIVE and not is_read_only(acme.tenant)
+
+
 def test_a_grace_period_already_running_is_kept(deliver, acme):
     extended = datetime.now(tz=UTC) + timedelta(days=30)  # staff extended it
     acme.status, acme.grace_until = Status.PAST_DUE, extended
