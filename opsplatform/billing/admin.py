@@ -1,10 +1,8 @@
 """Platform staff's billing screens: plans, subscriptions (assign by hand, extend a
 grace period) and the billing overview (docs/billing.md). The webhook events'
-admin is the webhook part's own file (admin_events.py), imported when present."""
+admin is the webhook part's own file (admin_events.py, registered by apps.ready)."""
 
 from __future__ import annotations
-
-from importlib.util import find_spec
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -249,8 +247,3 @@ class SubscriptionAdmin(LandlordModelAdmin):
 
     def _change_url(self, subscription) -> str:
         return reverse("admin:billing_subscription_change", args=[subscription.pk])
-
-
-if find_spec("opsplatform.billing.admin_events") is not None:
-    # The webhook events' admin (the webhook part's file) registers itself on import.
-    import opsplatform.billing.admin_events  # noqa: F401

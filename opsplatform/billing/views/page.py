@@ -30,7 +30,8 @@ def stripe_actions(subscription, *, configured: bool, owner: bool) -> dict:
         and subscription.status != Subscription.Status.CANCELLED
     )
     return {
-        "subscribe": owner and not live,
+        # Checkout needs the company's row (its trial or staff's plan) to attach to.
+        "subscribe": owner and subscription is not None and not live,
         "change": owner and live,
         "cancel": owner and live and not subscription.cancel_at_period_end,
         "resume": owner and live and subscription.cancel_at_period_end,

@@ -46,9 +46,13 @@ def checkout(request, site):
     if chosen is None:
         return back_to_billing()
     plan, interval = chosen
+    subscription = subscription_of(request.tenant)
+    if subscription is None:
+        messages.error(request, _("Your company has no plan yet: contact us to get one."))
+        return back_to_billing()
     try:
         url = stripe_api.checkout_url(
-            subscription_of(request.tenant),
+            subscription,
             plan,
             interval,
             success_url=_absolute(request, "admin:billing", "?checkout=done"),
