@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import UnfoldAdminEmailInputWidget, UnfoldAdminTextInputWidget
 
+from opsplatform.validation import strip_bidi
 from tenants.signup.subdomains import MAX_LENGTH, check_subdomain
 
 
@@ -47,11 +48,13 @@ class SignupForm(forms.Form):
             "this name followed by .%(domain)s"
         ) % {"domain": settings.BASE_DOMAIN}
 
+    # Names show in the landlord's lists and every email: no direction controls
+    # that reorder what a reader sees (opsplatform.validation), single spaces.
     def clean_company(self):
-        return " ".join(self.cleaned_data["company"].split())
+        return " ".join(strip_bidi(self.cleaned_data["company"]).split())
 
     def clean_owner_name(self):
-        return " ".join(self.cleaned_data["owner_name"].split())
+        return " ".join(strip_bidi(self.cleaned_data["owner_name"]).split())
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

@@ -134,6 +134,12 @@ def test_the_verify_link_opens_a_confirmation_page_that_changes_nothing(root):
     assert counts() == before
 
 
+def test_names_lose_direction_controls_and_extra_spaces(root):
+    root.post(signed_up_link(root, company="  Init\u202eech   Corp ", owner_name="Peter\u200f  G"))
+    assert Tenant.objects.get(slug="initech").name == "Initech Corp"
+    assert User.objects.get(email="peter@initech.test").full_name == "Peter G"
+
+
 def test_a_mail_server_that_refuses_is_a_message_on_the_form(root):
     with override_settings(EMAIL_BACKEND=REFUSING):
         response = sign_up(root)
