@@ -412,3 +412,21 @@ def test_one_network_can_start_only_a_few_sign_ups_in_an_hour(root):
     assert len(mail.outbox) == 10
     elsewhere = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.8.7")
     assert sign_up(elsewhere, email="other@initech.test").status_code == 200
+
+
+def test_with_the_cache_down_sign_up_still_works_unthrottled(root):
+    from django.conf import settings
+
+    broken = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "tests.broken_cache.BrokenCache",
+            "KEY_FUNCTION": "opsplatform.tenancy.cache.make_key",
+        },
+    }
+    with override_settings(CACHES=broken):
+        for _ in range(4):  # past the per-address limit: nothing is counted
+            assert sign_up(root).status_code == 200
+        assert root.get("/signup/check/", {"subdomain": "initech"}).json()["available"]
+        assert root.post(link_in(mail.outbox[-1])).status_code == 302
+    assert Tenant.objects.filter(slug="initech").exists()
