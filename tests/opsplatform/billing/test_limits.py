@@ -167,3 +167,22 @@ def test_a_company_without_a_subscription_has_no_caps(tenant_a, owner_a, plans):
     with tenant_context(tenant_a):
         for _ in range(3):
             _make_in_transaction(make)
+
+
+def test_file_storage_counts_the_megabytes_a_company_stores_and_no_one_elses(
+    tenant_a, tenant_b, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    assert usage_of(tenant_a, "files.storage_mb") == 0
+    default_storage.save(f"tenants/{tenant_a.pk}/docs/a.bin", ContentFile(b"x" * (1024 * 1024)))
+    default_storage.save(f"tenants/{tenant_a.pk}/logo/b.bin", ContentFile(b"x" * 10))
+    default_storage.save(f"tenants/{tenant_b.pk}/docs/c.bin", ContentFile(b"x" * 5_000_000))
+
+    assert usage_of(tenant_a, "files.storage_mb") == 2  # 1 MB and 10 bytes, rounded up
