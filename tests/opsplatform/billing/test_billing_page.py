@@ -83,7 +83,7 @@ def test_the_sidebar_shows_billing_to_the_owner_only(starter_a, people_a, client
 
 def test_usage_meters_count_against_the_plan_caps(starter_a, people_a, client_for):
     html = page(client_for(starter_a.tenant, people_a["owner"]))
-    assert "Active members 4 of 10" in section(html, "meter-tenants.members")
+    assert "Members and open invitations 4 of 10" in section(html, "meter-tenants.members")
     assert 'style="width: 40%"' in html.split('data-testid="meter-tenants.members"')[1][:2000]
     assert "Employees 0 of 25" in section(html, "meter-employees.employees")
     # Starter has no projects: its limit reads as not in the plan, not "0 of 0".
@@ -93,7 +93,7 @@ def test_usage_meters_count_against_the_plan_caps(starter_a, people_a, client_fo
 def test_an_unlimited_plan_says_so(tenant_a, plans, people_a, client_for):
     subscription_assign(tenant=tenant_a, plan=plans["enterprise"])
     html = page(client_for(tenant_a, people_a["owner"]))
-    assert "Active members 4, unlimited" in section(html, "meter-tenants.members")
+    assert "Members and open invitations 4, unlimited" in section(html, "meter-tenants.members")
 
 
 def test_a_meter_at_its_cap_says_the_limit_is_reached(tenant_a, plans, people_a, client_for):

@@ -166,7 +166,7 @@ def test_the_plan_list_shows_prices_features_and_limits(plans, staff):
     html = staff.get(reverse("admin:billing_plan_changelist")).content.decode()
     assert "49.00 USD" in html and "4990.00 USD" in html
     assert "Employees: 25" in html
-    assert "Active members: ∞" in html
+    assert "Members and open invitations: ∞" in html
 
 
 def test_staff_edit_a_plans_features_and_limits(plans, staff):
