@@ -23,7 +23,7 @@ class Meter:
 
     @property
     def percent(self) -> int:
-        if self.cap is None:
+        if self.cap is None or self.locked:
             return 0
         if self.cap == 0:
             return 100 if self.used else 0
@@ -31,11 +31,11 @@ class Meter:
 
     @property
     def over(self) -> bool:
-        return self.cap is not None and self.used > self.cap
+        return self.cap is not None and not self.locked and self.used > self.cap
 
     @property
     def full(self) -> bool:
-        return self.cap is not None and self.used >= self.cap
+        return self.cap is not None and not self.locked and self.used >= self.cap
 
     @property
     def near(self) -> bool:
@@ -95,6 +95,10 @@ def feature_rows(plan: Plan | None, offered: list[Plan]) -> list[FeatureRow]:
     return rows
 
 
+def _feature_labels(plan: Plan) -> str:
+    return ", ".join(str(f.label) for f in plan_features() if plan.has_feature(f.code))
+
+
 def _https(url: str) -> str:
     # Invoice links come from Stripe's payloads: only an https address is a link.
     return url if (url or "").startswith("https://") else ""
@@ -125,6 +129,6 @@ def billing_summary(tenant) -> dict:
         "read_only": subscription.is_read_only() if subscription else False,
         "meters": meters(tenant, plan),
         "features": feature_rows(plan, offered),
-        "offered": offered,
+        "offered": [(p, _feature_labels(p)) for p in offered],
         "invoices": invoices_of(tenant),
     }

@@ -201,3 +201,18 @@ def test_without_stripe_keys_a_post_changes_nothing_and_says_why(
     assert "Plans are assigned by platform staff" in response.content.decode()
     starter_a.refresh_from_db()
     assert starter_a.plan.code == "starter"
+
+
+def test_a_locked_modules_meter_draws_no_bar(starter_a, people_a, client_for):
+    html = page(client_for(starter_a.tenant, people_a["owner"]))
+    meter = html.split('data-testid="meter-projects.active"')[1].split('data-testid="meter-')[0]
+    assert "billing-meter-full" not in meter
+    assert 'style="width: 100%"' not in meter
+
+
+def test_the_plans_table_lists_each_plans_features(starter_a, people_a, client_for):
+    html = page(client_for(starter_a.tenant, people_a["owner"]))
+    starter = html.split('data-testid="plan-starter"')[1].split('data-testid="plan-growth"')[0]
+    assert "<td>Employees, Approvals, Leave</td>" in starter
+    growth = html.split('data-testid="plan-growth"')[1].split("</tr>")[0]
+    assert "Projects" in growth
