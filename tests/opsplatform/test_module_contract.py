@@ -64,7 +64,13 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
     assert sidebar(client_for(tenant_a, owner_a)) == [
         (
             "Workspace",
-            ["Dashboard", "Notifications", "Notification settings", "Sign-in security"],
+            [
+                "Dashboard",
+                "Notifications",
+                "Notification settings",
+                "Billing",
+                "Sign-in security",
+            ],
         ),
         (
             "People",
