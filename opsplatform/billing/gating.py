@@ -196,6 +196,7 @@ def upgrade_response(request, feature: Feature, status: int = UPGRADE_STATUS):
         plan = context["plan"]
         return JsonResponse(
             {
+                "ok": False,
                 "error": "feature_locked",
                 "feature": feature.code,
                 "message": f"{context['headline']}. {context['offer']}",

@@ -121,7 +121,12 @@ def refusal(request):
     found = context(request)
     if wants_json(request):
         return JsonResponse(
-            {"error": "read_only", "message": found["why"], "billing_url": found["billing_url"]},
+            {
+                "ok": False,
+                "error": "read_only",
+                "message": found["why"],
+                "billing_url": found["billing_url"],
+            },
             status=READ_ONLY_STATUS,
         )
     from opsplatform.admin.sites import tenant_site
