@@ -435,8 +435,11 @@ def measure_import(tenant, kind: str, rows: int) -> str:
 
     today = timezone.localdate()
     with tenant_context(tenant):
-        pm = User.objects.get(email=f"pm@{tenant.slug}.test")
-        project = Project.objects.get(code="P000")
+        # The owner: the project imported into is not the project manager's.
+        pm = User.objects.get(email=f"owner@{tenant.slug}.test")
+        # The last project, not the measured one: each run's rows stay, and the
+        # board of P000 keeps its 1,000 tasks run after run (--reuse).
+        project = Project.objects.order_by("-code").first()
         task_count = project.task_sequence
         people = [project.manager.employee_number] + list(
             project.memberships.values_list("employee__employee_number", flat=True)
@@ -449,7 +452,7 @@ def measure_import(tenant, kind: str, rows: int) -> str:
             for i in range(rows):
                 writer.writerow(
                     [
-                        "P000",
+                        project.code,
                         1 + i % task_count,
                         people[i % len(people)],
                         (today - timedelta(days=500 + i % 200)).isoformat(),
@@ -462,7 +465,7 @@ def measure_import(tenant, kind: str, rows: int) -> str:
             writer.writerow(["project", "title", "status", "assignees", "labels", "estimate"])
             for i in range(rows):
                 writer.writerow(
-                    ["P000", f"Imported {i}", "Todo", people[i % len(people)], "Label 1", "3"]
+                    [project.code, f"Imported {i}", "Todo", people[i % len(people)], "Label 1", "3"]
                 )
         content = buffer.getvalue().encode()
         start = time.perf_counter()

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from modules.employees.selectors import my_employee
-from modules.projects.models import Column
 from modules.projects.selectors import visibility
 from modules.projects.selectors.board import BoardFilters, project_board
 from modules.projects.services.board import move_task
@@ -101,13 +100,13 @@ class TaskMoveView(View):
         wants_json = request.content_type == "application/json"
         data = _move_data(request)
         column_id = _id(data.get("column"))
-        column = Column.objects.filter(pk=column_id, project_id=task.project_id).first()
         try:
-            if column is None:
+            if column_id is None:
                 raise Refused(_("Choose a column of this project's board."))
+            # The service locks the column of this project by its id (or refuses).
             result = move_task(
                 task=task,
-                column=column,
+                column=column_id,
                 user=request.user,
                 before=_id(data.get("before")),
                 after=_id(data.get("after")),
