@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from opsplatform.contract.declarations import Feature, Module, SidebarItem
-from opsplatform.contract.features import feature_enabled
+from opsplatform.contract import features as contract_features
 from opsplatform.contract.registry import installed_modules, plan_features
 
 UPGRADE_STATUS = 402  # Payment Required: the address exists, the plan does not reach it
@@ -50,7 +50,7 @@ def _url_features() -> dict[str, str]:
 def first_locked(tenant, codes) -> Feature | None:
     """The first of ``codes`` the company's plan lacks, or None."""
     for code in codes:
-        if code and not feature_enabled(tenant, code):
+        if code and not contract_features.feature_enabled(tenant, code):
             return feature_of(code)
     return None
 
