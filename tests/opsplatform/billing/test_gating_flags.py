@@ -163,3 +163,46 @@ def test_a_custom_domain_needs_the_flag(tenant_a, settings):
     put_on(tenant_a, high)
     tenant_services.domain_add(tenant=tenant_a, domain="hr.acme-corp.com")
     assert tenant_a.domains.filter(domain="hr.acme-corp.com").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_socket_refuses_to_follow_a_locked_modules_topic(tenant_a, owner_a, monkeypatch):
+    from asgiref.sync import async_to_sync
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from opsplatform.contract import registry
+    from opsplatform.contract.declarations import LiveTopic
+    from opsplatform.realtime.origin import SameHostOriginValidator
+    from opsplatform.realtime.routing import websocket_urlpatterns
+    from opsplatform.realtime.tenancy import TenantWebsocketMiddleware
+
+    module, topic = next((m, t) for m in installed_modules() for t in m.live_topics)
+    # The module's own check would let anyone follow: only the plan refuses.
+    monkeypatch.setattr(
+        registry, "live_topic", lambda code: LiveTopic(code=code, check=lambda user, pk: True)
+    )
+    low, high = plan_lacking(module.feature.code)
+    inner = TenantWebsocketMiddleware(URLRouter(websocket_urlpatterns))
+
+    async def with_user(scope, receive, send):
+        return await inner(dict(scope, user=owner_a), receive, send)
+
+    async def follow() -> str:
+        socket = WebsocketCommunicator(
+            SameHostOriginValidator(with_user),
+            "/ws/workspace/",
+            headers=[(b"host", b"acme.localhost"), (b"origin", b"http://acme.localhost")],
+        )
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.receive_json_from()  # hello
+        await socket.send_json_to({"type": "follow", "topic": topic.code, "id": 1})
+        answer = (await socket.receive_json_from())["type"]
+        await socket.disconnect()
+        return answer
+
+    put_on(tenant_a, low)
+    assert async_to_sync(follow)() == "follow_refused"
+    put_on(tenant_a, high)
+    assert async_to_sync(follow)() == "following"

@@ -54,17 +54,13 @@ def test_a_script_is_refused_with_json(tenant_a, owner_a, client_for, grace_ends
 
 def test_a_persons_own_writes_stay_open(tenant_a, owner_a, client_for, grace_ends):
     with tenant_context(tenant_a):
-        note = Notification.objects.create(
-            recipient=owner_a, type_code="tenants.member_joined"
-        )
+        note = Notification.objects.create(recipient=owner_a, type_code="tenants.member_joined")
     with freeze_time(grace_ends + timedelta(days=1)):
         client = client_for(tenant_a, owner_a)
         response = client.post(reverse("language-switch"), {"language": "ar", "next": "/admin/"})
         assert response.status_code == 302
         assert User.objects.get(pk=owner_a.pk).language == "ar"
-        response = client.post(
-            reverse("admin:notifications_notification_read", args=[note.pk])
-        )
+        response = client.post(reverse("admin:notifications_notification_read", args=[note.pk]))
         assert response.status_code != 403
         with tenant_context(tenant_a):
             note.refresh_from_db()
