@@ -3,7 +3,7 @@ the dashboard link, sign-in security, and the people-and-access dashboard card."
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import LANDLORD, Feature, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import LANDLORD, Feature, Limit, Module, SidebarGroup, SidebarItem
 
 MODULE = Module(
     name="opsplatform",
@@ -36,4 +36,12 @@ MODULE = Module(
     # A plan's flag for programmatic access: whatever serves the API lists its URL
     # names in ``urls`` (none yet; docs/billing.md, "Feature gating").
     features=(Feature(code="api", label=_("API access")),),
+    # Shown on the billing page; uploads are not refused by it (docs/billing.md, "Limits").
+    limits=(
+        Limit(
+            code="files.storage_mb",
+            label=_("File storage (MB)"),
+            count="opsplatform.files.usage.stored_megabytes",
+        ),
+    ),
 )

@@ -34,6 +34,14 @@ def active_projects(tenant) -> int:
     ).count()
 
 
+def is_active_project(project) -> bool:
+    """A new project counts unless it is a template or made already closed."""
+    from modules.projects.models import Project
+
+    open_statuses = {Project.Status.PLANNED, Project.Status.ACTIVE, Project.Status.ON_HOLD}
+    return not project.is_template and project.status in open_statuses
+
+
 MODULE = Module(
     name="projects",
     label=_("Projects"),
@@ -84,7 +92,15 @@ MODULE = Module(
             urls=("admin:projects_analytics", "admin:projects_analytics_export"),
         ),
     ),
-    limits=(Limit(code="projects.active", label=_("Active projects"), count=active_projects),),
+    limits=(
+        Limit(
+            code="projects.active",
+            label=_("Active projects"),
+            count=active_projects,
+            consumed_by=("projects.Project",),
+            consumes=is_active_project,
+        ),
+    ),
     activity=(
         ActivityKind(code="projects.task_done", label=_("A task was done")),
         ActivityKind(code="projects.health_changed", label=_("A project's health changed")),

@@ -93,11 +93,21 @@ class Limit:
 
     ``count`` takes the tenant and returns an int; the kernel calls it inside
     that tenant's context.
+
+    ``consumed_by`` names the models (labels, ``"employees.Employee"``) whose new
+    rows use the limit up: every create of one of them, by a single save or in
+    bulk, goes through the kernel's one check (opsplatform/billing/limits.py)
+    and is refused as a whole past the cap. ``consumes`` takes a new row and
+    says whether it counts (a person imported as already gone does not); without
+    it, every new row counts one. A limit without ``consumed_by`` is shown on
+    the billing page but never refuses a create.
     """
 
     code: str
     label: str  # lazy
     count: Ref
+    consumed_by: tuple[str, ...] = ()
+    consumes: Ref | None = None
 
 
 @dataclass(frozen=True)

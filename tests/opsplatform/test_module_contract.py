@@ -53,6 +53,7 @@ def test_every_part_of_the_product_declares_itself_in_app_order():
         "opsplatform",
         "notifications",
         "outbox",
+        "billing",
         "tenants",
         *modules,
     ]
@@ -132,13 +133,19 @@ def test_the_landlord_sidebar_is_composed_too(platform_admin, client_for):
     )
     assert response.status_code == 200
     groups = response.context["sidebar_navigation"]
-    assert [str(g["title"]) for g in groups] == ["Platform"]
+    assert [str(g["title"]) for g in groups] == ["Platform", "Billing"]
     assert [str(i["title"]) for i in groups[0]["items"]] == [
         "Companies",
         "Domains",
         "Users",
         "Undelivered messages",
         "Sign-in security",
+    ]
+    assert [str(i["title"]) for i in groups[1]["items"]] == [
+        "Overview",
+        "Plans",
+        "Subscriptions",
+        "Webhook events",
     ]
 
 
