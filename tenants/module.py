@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from opsplatform.contract import (
     LANDLORD,
     ActivityKind,
+    Feature,
     Limit,
     Module,
     SidebarGroup,
@@ -79,6 +80,9 @@ MODULE = Module(
             site=LANDLORD,
         ),
     ),
+    # A host outside the platform's base domain (acme.com rather than acme.<base>)
+    # needs the plan's flag (Domain.clean).
+    features=(Feature(code="custom_domains", label=_("Custom domains")),),
     limits=(
         Limit(
             code="tenants.members",

@@ -84,6 +84,14 @@ MODULE = Module(
     cards=("modules.projects.dashboard.project_cards",),
     demo="modules.projects.demo.seed",
     feature=Feature(code="projects", label=_("Projects")),
+    # A project's analytics pages are a plan's "analytics" flag (docs/billing.md).
+    features=(
+        Feature(
+            code="analytics",
+            label=_("Analytics"),
+            urls=("admin:projects_analytics", "admin:projects_analytics_export"),
+        ),
+    ),
     limits=(
         Limit(
             code="projects.active",

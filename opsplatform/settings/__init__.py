@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # After messages: each tells the person why they were signed out or sent on.
     "opsplatform.accounts.sessions.SessionTimeoutMiddleware",
     "opsplatform.accounts.two_factor.TwoFactorMiddleware",
+    # After sign-in and its second factor: a locked feature's upgrade page (402) and
+    # read-only mode's refusal of writes (403), docs/billing.md.
+    "opsplatform.billing.middleware.BillingGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -191,7 +191,7 @@ def test_activity_kinds_and_notification_types_belong_to_their_module():
     assert not {t.code for t in get_module("employees").notification_types()} & codes
 
 
-def test_a_module_whose_plan_feature_is_off_shows_nothing(
+def test_a_module_whose_plan_feature_is_off_shows_locked_without_its_cards(
     tenant_a, owner_a, client_for, monkeypatch
 ):
     monkeypatch.setattr(
@@ -199,8 +199,12 @@ def test_a_module_whose_plan_feature_is_off_shows_nothing(
     )
     client = client_for(tenant_a, owner_a)
 
-    assert "Approvals" not in dict(sidebar(client))
-    cards = {str(card["title"]) for card in client.get(reverse("admin:index")).context["kpis"]}
+    response = client.get(reverse("admin:index"))
+    groups = {str(g["title"]): g["items"] for g in response.context["sidebar_navigation"]}
+    # Still listed, each item locked (docs/billing.md, "Feature gating").
+    assert {item.get("locked_feature") for item in groups["Approvals"]} == {"approvals"}
+    assert {item.get("locked_feature") for item in groups["People"]} == {None}
+    cards = {str(card["title"]) for card in response.context["kpis"]}
     assert "Awaiting your decision" not in cards
     assert "Headcount" in cards
 
