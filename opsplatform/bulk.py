@@ -103,6 +103,15 @@ def create_with_history(
     objs = list(objs)
     if not objs:
         return []
+    # The plan's limits, for the whole batch before any row is written and
+    # again after (docs/billing.md, "Limits").
+    from opsplatform.billing.limits import creating_rows
+
+    with creating_rows(model, objs):
+        return _create_with_history(objs, model, user=user, reason=reason, batch_size=batch_size)
+
+
+def _create_with_history(objs, model, *, user, reason, batch_size):
     if connection.vendor != "postgresql":
         return bulk_create_with_history(
             objs, model, batch_size=batch_size, default_user=user, default_change_reason=reason

@@ -3,7 +3,7 @@ the dashboard link, sign-in security, and the people-and-access dashboard card."
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import LANDLORD, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import LANDLORD, Feature, Limit, Module, SidebarGroup, SidebarItem
 
 MODULE = Module(
     name="opsplatform",
@@ -33,4 +33,15 @@ MODULE = Module(
         ),
     ),
     cards=("opsplatform.admin.dashboard.people_and_access",),
+    # A plan's flag for programmatic access: whatever serves the API lists its URL
+    # names in ``urls`` (none yet; docs/billing.md, "Feature gating").
+    features=(Feature(code="api", label=_("API access")),),
+    # Shown on the billing page; uploads are not refused by it (docs/billing.md, "Limits").
+    limits=(
+        Limit(
+            code="files.storage_mb",
+            label=_("File storage (MB)"),
+            count="opsplatform.files.usage.stored_megabytes",
+        ),
+    ),
 )

@@ -263,6 +263,32 @@ class Domain(models.Model):
             raise ValidationError(
                 {"domain": _("This host is the platform's own address and cannot be given out.")}
             )
+        self._check_custom_domain()
+
+    def _check_custom_domain(self) -> None:
+        """A host outside the base domain needs the plan's "custom_domains" flag; one
+        the company already has keeps working after a downgrade (docs/billing.md)."""
+        from django.core.exceptions import ValidationError
+
+        from opsplatform.contract.features import feature_enabled
+
+        if not self.tenant_id or self.domain.endswith(f".{settings.BASE_DOMAIN}"):
+            return
+        if (
+            not self._state.adding
+            and Domain.objects.filter(pk=self.pk, domain=self.domain).exists()
+        ):
+            return
+        if not feature_enabled(self.tenant, "custom_domains"):
+            raise ValidationError(
+                {
+                    "domain": _(
+                        "An address outside %(base)s is a custom domain, which this "
+                        "company's plan does not include: upgrade it first."
+                    )
+                    % {"base": settings.BASE_DOMAIN}
+                }
+            )
 
 
 # -- people within a tenant -------------------------------------------------

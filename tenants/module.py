@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from opsplatform.contract import (
     LANDLORD,
     ActivityKind,
+    Feature,
     Limit,
     Module,
     SidebarGroup,
@@ -15,10 +16,22 @@ from opsplatform.contract import (
 
 
 def active_members(tenant) -> int:
-    """Seats in use: active members of ``tenant`` (called in its context)."""
+    """Seats in use: active members of ``tenant`` plus its open invitations (called
+    in its context). An invitation holds its seat until it is accepted, revoked
+    or expires, so a company cannot invite past its plan (docs/billing.md)."""
     from tenants.selectors import workspace_summary
 
-    return workspace_summary(tenant=tenant)["active_members"]
+    summary = workspace_summary(tenant=tenant)
+    return summary["active_members"] + summary["open_invitations"]
+
+
+def takes_a_seat(row) -> bool:
+    """A new active membership, or a new open invitation."""
+    from tenants.models import Membership
+
+    if isinstance(row, Membership):
+        return row.status == Membership.Status.ACTIVE
+    return row.accepted_at is None and row.revoked_at is None
 
 
 MODULE = Module(
@@ -67,7 +80,18 @@ MODULE = Module(
             site=LANDLORD,
         ),
     ),
-    limits=(Limit(code="tenants.members", label=_("Active members"), count=active_members),),
+    # A host outside the platform's base domain (acme.com rather than acme.<base>)
+    # needs the plan's flag (Domain.clean).
+    features=(Feature(code="custom_domains", label=_("Custom domains")),),
+    limits=(
+        Limit(
+            code="tenants.members",
+            label=_("Members and open invitations"),
+            count=active_members,
+            consumed_by=("tenants.Membership", "tenants.Invitation"),
+            consumes=takes_a_seat,
+        ),
+    ),
     activity=(
         ActivityKind(code="tenants.member_joined", label=_("A member joined")),
         ActivityKind(code="tenants.invitation_sent", label=_("An invitation was sent")),

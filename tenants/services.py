@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opsplatform.billing.entitlements import check_capacity
 from opsplatform.realtime.publish import close_member_sockets
 from opsplatform.refusals import Refused
 from opsplatform.tenancy.context import tenant_context
@@ -18,6 +19,8 @@ from tenants.roles import OWNER_ONLY_ROLES, RoleCode
 VALID_ROLES = frozenset(RoleCode.values)
 # The outbox handler that emails an invitation (tenants/outbox.py).
 INVITATION_EMAIL = "tenants.invitation_email"
+# The plan's limit on seats (tenants/module.py): active members and open invitations.
+MEMBERS_LIMIT = "tenants.members"
 
 
 # -- companies --------------------------------------------------------------
@@ -229,6 +232,9 @@ def membership_deactivate(*, membership: Membership, by: User | None) -> Members
 def membership_reactivate(*, membership: Membership, by: User | None) -> Membership:
     with tenant_context(membership.tenant):
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if not membership.is_active:
+            # A seat again: within the plan's members limit, like a new member.
+            check_capacity(membership.tenant, MEMBERS_LIMIT)
         membership.status = Membership.Status.ACTIVE
         membership._change_reason = _("Reactivated")
         membership.save(update_fields=["status"])
@@ -368,12 +374,20 @@ def invitation_accept(
         if not existing.is_active:
             raise ValidationError(_("This account is disabled."))
 
+        # Closed first, so the seat it held passes to the membership: at the
+        # plan's cap, an invitation accepted is a seat kept, not a seat more. A
+        # company now past its cap (a downgrade) refuses the join with the
+        # plan's message, and the invitation stays open (docs/billing.md).
+        invitation.accepted_at = timezone.now()
+        invitation._change_reason = _("Accepted")
+        invitation.save(update_fields=["accepted_at"])
         membership = Membership.objects.filter(user=existing).first()
         if membership is None:
             membership = Membership(user=existing)
             membership._change_reason = _("Joined by invitation")
             membership.save()
         elif not membership.is_active:
+            check_capacity(tenant, MEMBERS_LIMIT)
             membership.status = Membership.Status.ACTIVE
             membership._change_reason = _("Rejoined by invitation")
             membership.save(update_fields=["status"])
@@ -382,9 +396,6 @@ def invitation_accept(
             grant = RoleGrant(membership=membership, role=code)
             grant._change_reason = _("Granted by invitation")
             grant.save()
-        invitation.accepted_at = timezone.now()
-        invitation._change_reason = _("Accepted")
-        invitation.save(update_fields=["accepted_at"])
         from tenants.signals import member_joined
 
         member_joined.send(sender=Membership, membership=membership)

@@ -5,11 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from opsplatform.contract import (
     ActivityKind,
     Feature,
+    Limit,
     Module,
     RetiredAuditTable,
     SidebarGroup,
     SidebarItem,
 )
+
+
+def approval_routes(tenant) -> int:
+    """Routes the company has set up (called in its context)."""
+    from modules.approvals.models import Route
+
+    return Route.objects.count()
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -75,6 +83,10 @@ MODULE = Module(
     scripts=("approvals/inbox_badge.js",),
     demo="modules.approvals.demo.seed",
     feature=Feature(code="approvals", label=_("Approvals")),
+    # Shown on the billing page only: every kind of request gets its default
+    # route on first use (services/routes.py), so refusing a new route would
+    # refuse a request, not a set-up (docs/billing.md, "Limits").
+    limits=(Limit(code="approvals.routes", label=_("Approval routes"), count=approval_routes),),
     activity=(
         ActivityKind(code="approvals.submitted", label=_("A request was submitted")),
         ActivityKind(code="approvals.approved", label=_("A gate approved a request")),

@@ -32,6 +32,7 @@ from modules.employees.importing import import_employees
 from modules.employees.importing.plan import plan_import
 from modules.employees.importing.table import open_table
 from modules.employees.models import ImportJob
+from opsplatform.billing.entitlements import LimitReached
 from opsplatform.importing.files import ImportFileError, count_rows
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.rls import tenant_transaction
@@ -402,6 +403,10 @@ def apply_job(job: ImportJob, *, user=None, background: bool = False) -> ImportJ
                     _announce(job)
         except ImportFileError as error:
             _finish(job, token, **_refusal(str(error)))
+            return job
+        except LimitReached as error:
+            # Another create took the plan's last places since the check: all rolled back.
+            _finish(job, token, **_refusal(" ".join(error.messages)))
             return job
         except LeaseLost:
             return job

@@ -25,6 +25,11 @@ def employees_on_payroll(tenant) -> int:
     return Employee.objects.exclude(status=Employee.Status.TERMINATED).count()
 
 
+def on_payroll(employee) -> bool:
+    """A new person counts unless they are created as already gone (an import of leavers)."""
+    return employee.status != "terminated"
+
+
 MODULE = Module(
     name="employees",
     label=_("Employees"),
@@ -90,7 +95,15 @@ MODULE = Module(
     cards=("modules.employees.dashboard.people_cards",),
     demo="modules.employees.demo.seed",
     feature=Feature(code="employees", label=_("Employees")),
-    limits=(Limit(code="employees.employees", label=_("Employees"), count=employees_on_payroll),),
+    limits=(
+        Limit(
+            code="employees.employees",
+            label=_("Employees"),
+            count=employees_on_payroll,
+            consumed_by=("employees.Employee",),
+            consumes=on_payroll,
+        ),
+    ),
     activity=(
         ActivityKind(code="employees.hired", label=_("An employee was added")),
         ActivityKind(code="employees.left", label=_("An employee left")),

@@ -34,6 +34,14 @@ def active_projects(tenant) -> int:
     ).count()
 
 
+def is_active_project(project) -> bool:
+    """A new project counts unless it is a template or made already closed."""
+    from modules.projects.models import Project
+
+    open_statuses = {Project.Status.PLANNED, Project.Status.ACTIVE, Project.Status.ON_HOLD}
+    return not project.is_template and project.status in open_statuses
+
+
 MODULE = Module(
     name="projects",
     label=_("Projects"),
@@ -76,7 +84,23 @@ MODULE = Module(
     cards=("modules.projects.dashboard.project_cards",),
     demo="modules.projects.demo.seed",
     feature=Feature(code="projects", label=_("Projects")),
-    limits=(Limit(code="projects.active", label=_("Active projects"), count=active_projects),),
+    # A project's analytics pages are a plan's "analytics" flag (docs/billing.md).
+    features=(
+        Feature(
+            code="analytics",
+            label=_("Analytics"),
+            urls=("admin:projects_analytics", "admin:projects_analytics_export"),
+        ),
+    ),
+    limits=(
+        Limit(
+            code="projects.active",
+            label=_("Active projects"),
+            count=active_projects,
+            consumed_by=("projects.Project",),
+            consumes=is_active_project,
+        ),
+    ),
     # No projects.health_changed: the activity feed has no sender yet, and a worsening
     # already reaches the one who acts on it, the manager (projects.health_worsened).
     activity=(ActivityKind(code="projects.task_done", label=_("A task was done")),),

@@ -48,6 +48,8 @@ from opsplatform import confidential
 from opsplatform.admin.actions import ConfirmedActionsMixin
 from opsplatform.admin.resources import tenant_resource_factory
 from opsplatform.admin.sane_input import harden_formfield
+from opsplatform.billing.entitlements import LimitReached
+from opsplatform.billing.limits import WithinLimitsForm, limits_consumed_by
 from opsplatform.tenancy.context import require_current_tenant
 
 READ_METHODS = ("GET", "HEAD")
@@ -274,6 +276,28 @@ class TenantModelAdmin(
             if model is self.model and checked_id == str(object_id):
                 return obj
         return super().get_object(request, object_id, from_field)
+
+    # -- the plan's limits (docs/billing.md, "Limits") ------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None or not limits_consumed_by(self.model):
+            return form
+        return type(form.__name__, (WithinLimitsForm, form), {})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except LimitReached as refused:
+            # The form checked the limit; this is a create that another one beat
+            # to the last place, or a row an inline adds. Rolled back already.
+            return refusal(request, self, " ".join(refused.messages), status=409)
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except LimitReached as refused:
+            return refusal(request, self, " ".join(refused.messages), status=409)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         self._require_object_here(request, object_id)

@@ -1,14 +1,14 @@
 """Sidebars, composed from what each installed part declares in its ``module.py``
 (opsplatform/contract, docs/modules.md). Each item carries a permission
 callback, so a member sees only what their roles open to them; a module whose
-plan feature is off for the company shows nothing."""
+plan feature is off for the company (or an item whose own feature is) shows
+locked: greyed, with a lock, linking to the upgrade page (opsplatform.billing.gating)."""
 
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 
 from opsplatform.contract.declarations import LANDLORD, TENANT, SidebarItem, dotted_path, resolve
-from opsplatform.contract.features import module_enabled
 from opsplatform.contract.registry import installed_modules
 
 
@@ -42,23 +42,30 @@ def _entry(item: SidebarItem) -> dict:
 
 def compose(site: str, request) -> list[dict]:
     """The sidebar of ``site`` for this request: groups and items in their declared order."""
+    from opsplatform.billing.gating import item_lock, locked_entry
+
     tenant = getattr(request, "tenant", None)
-    modules = [m for m in installed_modules() if module_enabled(m, tenant)]
     groups = sorted(
         (g for m in installed_modules() for g in m.groups if g.site == site),
         key=lambda g: g.order,
     )
     items = sorted(
-        (i for m in modules for i in m.items if i.site == site),
-        key=lambda i: i.order,
+        ((m, i) for m in installed_modules() for i in m.items if i.site == site),
+        key=lambda pair: pair[1].order,
     )
+
+    def entry_of(module, item) -> dict:
+        entry = _entry(item)
+        locked = item_lock(module, item, tenant) if entry["link"] is not None else None
+        return entry if locked is None else locked_entry(entry, locked, request)
+
     navigation = []
     for group in groups:
         # An item whose page is not mounted (its URL does not resolve) is left
         # out here rather than by unfold, so a group of only such items goes too.
         entries = [
             entry
-            for entry in (_entry(item) for item in items if item.group == group.key)
+            for entry in (entry_of(m, item) for m, item in items if item.group == group.key)
             if entry["link"] is not None
         ]
         if not entries:

@@ -7,3 +7,8 @@ class BillingConfig(AppConfig):
     label = "billing"
     verbose_name = _("Billing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The landlord's webhook events screen lives beside the plans' admin.py
+        # (another part's file), so it registers itself here.
+        from opsplatform.billing import admin_events  # noqa: F401

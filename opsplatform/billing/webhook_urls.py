@@ -1,3 +1,9 @@
-"""Stripe's webhook endpoint on the root domain (helper "stripe" fills it)."""
+"""Stripe's webhook endpoint on the root domain: POST /stripe/webhook/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from opsplatform.billing.webhooks.views import stripe_webhook
+
+urlpatterns = [
+    path("webhook/", stripe_webhook, name="stripe-webhook"),
+]

@@ -54,6 +54,9 @@ class SidebarItem:
     ``permission`` is a permission name (``"employees.view_employee"``); ``check``
     is a callable taking the request, for anything else. With neither, every
     member of the site sees the item. ``badge`` returns the count shown beside it.
+    ``feature`` names a plan feature the item needs beyond its module's own (one of
+    ``Module.features``): without it the item shows locked and its URL answers the
+    upgrade page (docs/billing.md, "Feature gating").
     """
 
     group: str
@@ -66,14 +69,22 @@ class SidebarItem:
     check: Ref | None = None
     badge: Ref | None = None
     badge_class: str = ""
+    feature: str = ""
 
 
 @dataclass(frozen=True)
 class Feature:
-    """The plan feature that switches a module on for a company (read by billing)."""
+    """A plan feature (read by billing): the one that switches a module on
+    (``Module.feature``), or an extra one the module gates part of itself by
+    (``Module.features``: analytics, API access, custom domains).
+
+    ``urls`` are URL names (``"admin:projects_analytics"``) that need this feature
+    besides the module's own addresses, which its ``Module.feature`` gates.
+    """
 
     code: str
     label: str  # lazy
+    urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,11 +93,21 @@ class Limit:
 
     ``count`` takes the tenant and returns an int; the kernel calls it inside
     that tenant's context.
+
+    ``consumed_by`` names the models (labels, ``"employees.Employee"``) whose new
+    rows use the limit up: every create of one of them, by a single save or in
+    bulk, goes through the kernel's one check (opsplatform/billing/limits.py)
+    and is refused as a whole past the cap. ``consumes`` takes a new row and
+    says whether it counts (a person imported as already gone does not); without
+    it, every new row counts one. A limit without ``consumed_by`` is shown on
+    the billing page but never refuses a create.
     """
 
     code: str
     label: str  # lazy
     count: Ref
+    consumed_by: tuple[str, ...] = ()
+    consumes: Ref | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +183,9 @@ class Module:
     are no longer written but stay in the chain (``RetiredAuditTable``).
     ``record_links`` are links it adds to other parts' record pages (``RecordLink``).
     ``live_topics`` are what its pages may follow on the workspace socket (``LiveTopic``).
+    ``feature`` switches the whole module on (its addresses, sidebar, cards, topics);
+    ``features`` are further flags it gates parts of itself by (``Feature.urls``,
+    ``SidebarItem.feature``), or that other code asks ``feature_enabled`` about.
     """
 
     name: str
@@ -174,6 +198,7 @@ class Module:
     styles: tuple[str, ...] = ()
     demo: Ref | None = None
     feature: Feature | None = None
+    features: tuple[Feature, ...] = ()
     limits: tuple[Limit, ...] = ()
     activity: tuple[ActivityKind, ...] = ()
     retired_audit_tables: tuple[RetiredAuditTable, ...] = ()

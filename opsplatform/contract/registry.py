@@ -155,7 +155,12 @@ def demo_seeders() -> list:
 
 
 def plan_features() -> list[Feature]:
-    return [module.feature for module in discover() if module.feature]
+    """Every feature a plan can switch on: each module's own, then its extra flags."""
+    return [
+        feature
+        for module in discover()
+        for feature in ((module.feature,) if module.feature else ()) + module.features
+    ]
 
 
 def plan_limits() -> list[Limit]:

@@ -189,6 +189,14 @@ class WorkspaceConsumer(AsyncJsonWebsocketConsumer):
         declared = live_topic(topic)
         if declared is None:
             return False
+        from opsplatform.billing.entitlements import forget
+        from opsplatform.billing.gating import topic_lock
+
+        # A topic of a module the plan lacks is refused; the plan is read afresh,
+        # as the roles are (the socket outlives a plan change).
+        forget(tenant)
+        if topic_lock(tenant, topic) is not None:
+            return False
         with tenant_context(tenant):
             # The socket lives longer than a request: roles are read again for each follow.
             forget_membership(user)

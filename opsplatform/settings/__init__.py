@@ -97,6 +97,9 @@ MIDDLEWARE = [
     # After messages: each tells the person why they were signed out or sent on.
     "opsplatform.accounts.sessions.SessionTimeoutMiddleware",
     "opsplatform.accounts.two_factor.TwoFactorMiddleware",
+    # After sign-in and its second factor: a locked feature's upgrade page (402) and
+    # read-only mode's refusal of writes (403), docs/billing.md.
+    "opsplatform.billing.middleware.BillingGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -442,5 +445,17 @@ BILLING_DEFAULT_PLAN = env("BILLING_DEFAULT_PLAN")
 # A company that signs itself up starts a trial of this plan, without a card.
 BILLING_TRIAL_PLAN = env("BILLING_TRIAL_PLAN", "growth")
 BILLING_TRIAL_DAYS = int(env("BILLING_TRIAL_DAYS", "14"))
+# Sub-domains a company cannot sign itself up with (tenants/signup/subdomains.py):
+# the platform's own names, ones that look official, and ones kept for later.
+RESERVED_SUBDOMAINS = frozenset(
+    {
+        *"www admin administrator api app apps mail email smtp imap pop static media assets".split(),
+        *"cdn files billing pay payments signup sign-up signin login logout register".split(),
+        *"account accounts auth sso oauth support help docs status root landlord platform".split(),
+        *"staff system internal dashboard portal blog news test demo dev staging ops".split(),
+        *"security abuse postmaster webmaster hostmaster noreply no-reply stripe ws".split(),
+        *(name.lower() for name in env_list("EXTRA_RESERVED_SUBDOMAINS")),
+    }
+)
 # Days a past-due company keeps writing before it becomes read-only.
 BILLING_GRACE_DAYS = int(env("BILLING_GRACE_DAYS", "7"))

@@ -39,6 +39,21 @@ class TenantQuerySet(models.QuerySet):
             nowait=nowait, skip_locked=skip_locked, of=of, no_key=no_key
         )
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Every bulk create of new rows passes the plan's limits (docs/billing.md)."""
+        objs = list(objs)
+        if kwargs.get("update_conflicts"):
+            return super().bulk_create(objs, *args, **kwargs)
+        with _limits_guard(self.model, objs):
+            return super().bulk_create(objs, *args, **kwargs)
+
+
+def _limits_guard(model, objs):
+    # Late: billing reads tenant models itself. Refuses past a cap, as a whole.
+    from opsplatform.billing.limits import creating_rows
+
+    return creating_rows(model, objs)
+
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
     """The default manager: only the current tenant's rows, or an error."""
@@ -100,7 +115,15 @@ class TenantModel(models.Model):
             errors = self.cross_tenant_reference_errors()
             if errors:
                 raise CrossTenantError(f"{self._meta.label}: {errors}")
-            super().save(*args, **kwargs)
+            if (
+                self._state.adding
+                and not kwargs.get("force_update")
+                and not kwargs.get("update_fields")
+            ):
+                with _limits_guard(type(self), [self]):
+                    super().save(*args, **kwargs)
+            else:
+                super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         current = get_current_tenant()

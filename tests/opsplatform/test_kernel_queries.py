@@ -1,5 +1,7 @@
 """What the kernel costs every page: the session, the user, the membership with
-its roles (once per request), the company switcher; the bell's and the
+its roles (once per request), the company switcher, and the company's plan
+(its subscription with the plan joined, once per request: the sidebar, the
+gate and the limits all read it, docs/billing.md); the bell's and the
 sidebar's counts come from the cache (opsplatform.counts)."""
 
 from __future__ import annotations
@@ -38,10 +40,11 @@ def manager_client(tenant_a, tenant_b, make_member, client_for):
     return client
 
 
-def test_the_kernel_adds_at_most_five_queries_to_a_page(manager_client):
+def test_the_kernel_adds_at_most_six_queries_to_a_page(manager_client):
     queries = page_queries(manager_client, reverse("admin:notifications_settings"))
     kernel = [sql for sql in queries if PAGE_OWN_TABLE not in sql]
-    assert len(kernel) <= 5, "\n".join(kernel)
+    assert len(kernel) <= 6, "\n".join(kernel)
+    assert sum("billing_subscription" in sql for sql in kernel) == 1, "\n".join(kernel)
 
 
 def test_the_membership_and_its_roles_are_read_once_per_page(manager_client):

@@ -53,6 +53,7 @@ def test_every_part_of_the_product_declares_itself_in_app_order():
         "opsplatform",
         "notifications",
         "outbox",
+        "billing",
         "tenants",
         *modules,
     ]
@@ -63,7 +64,13 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
     assert sidebar(client_for(tenant_a, owner_a)) == [
         (
             "Workspace",
-            ["Dashboard", "Notifications", "Notification settings", "Sign-in security"],
+            [
+                "Dashboard",
+                "Notifications",
+                "Notification settings",
+                "Billing",
+                "Sign-in security",
+            ],
         ),
         (
             "People",
@@ -132,13 +139,19 @@ def test_the_landlord_sidebar_is_composed_too(platform_admin, client_for):
     )
     assert response.status_code == 200
     groups = response.context["sidebar_navigation"]
-    assert [str(g["title"]) for g in groups] == ["Platform"]
+    assert [str(g["title"]) for g in groups] == ["Platform", "Billing"]
     assert [str(i["title"]) for i in groups[0]["items"]] == [
         "Companies",
         "Domains",
         "Users",
         "Undelivered messages",
         "Sign-in security",
+    ]
+    assert [str(i["title"]) for i in groups[1]["items"]] == [
+        "Overview",
+        "Plans",
+        "Subscriptions",
+        "Webhook events",
     ]
 
 
@@ -178,7 +191,7 @@ def test_activity_kinds_and_notification_types_belong_to_their_module():
     assert not {t.code for t in get_module("employees").notification_types()} & codes
 
 
-def test_a_module_whose_plan_feature_is_off_shows_nothing(
+def test_a_module_whose_plan_feature_is_off_shows_locked_without_its_cards(
     tenant_a, owner_a, client_for, monkeypatch
 ):
     monkeypatch.setattr(
@@ -186,8 +199,12 @@ def test_a_module_whose_plan_feature_is_off_shows_nothing(
     )
     client = client_for(tenant_a, owner_a)
 
-    assert "Approvals" not in dict(sidebar(client))
-    cards = {str(card["title"]) for card in client.get(reverse("admin:index")).context["kpis"]}
+    response = client.get(reverse("admin:index"))
+    groups = {str(g["title"]): g["items"] for g in response.context["sidebar_navigation"]}
+    # Still listed, each item locked (docs/billing.md, "Feature gating").
+    assert {item.get("locked_feature") for item in groups["Approvals"]} == {"approvals"}
+    assert {item.get("locked_feature") for item in groups["People"]} == {None}
+    cards = {str(card["title"]) for card in response.context["kpis"]}
     assert "Awaiting your decision" not in cards
     assert "Headcount" in cards
 

@@ -15,13 +15,13 @@ from tenants.selectors import workspaces_for
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_makes_two_companies_and_is_idempotent():
+def test_seed_demo_makes_three_companies_and_is_idempotent():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     call_command("seed_demo", stdout=StringIO())
 
     assert "Demo data is ready." in out.getvalue()
-    assert set(Tenant.objects.values_list("slug", flat=True)) == {"acme", "globex"}
+    assert set(Tenant.objects.values_list("slug", flat=True)) == {"acme", "globex", "initech"}
     shared = User.objects.get(email="shared@demo.test")
     assert [t.slug for t in workspaces_for(user=shared)] == ["acme", "globex"]
     for slug in ("acme", "globex"):

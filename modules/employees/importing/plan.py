@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from modules.employees.importing.across_rows import check_against_file, resolve_managers
 from modules.employees.importing.lookups import Lookups
 from modules.employees.importing.rows import Row, check_row, slim
+from modules.employees.models import Employee
+from opsplatform.billing.limits import refusal_for_new_rows
 from opsplatform.importing.files import SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.tenancy.context import require_current_tenant
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +80,23 @@ def plan_import(
             report.to_update += 1
         else:
             report.unchanged += 1
+    _check_plan_limits(good, lookups, report)
     return report, good, lookups
+
+
+def _check_plan_limits(good: list[Row], lookups: Lookups, report: ImportReport) -> None:
+    """The new people of the file, all together, within the plan's limit: a file
+    that would pass it is refused whole, in the preview (docs/billing.md)."""
+    new = [
+        Employee(status=row.values.get("status") or Employee.Status.ACTIVE)
+        for row in good
+        if row.number.lower() not in lookups.existing
+    ]
+    refused = refusal_for_new_rows(require_current_tenant(), Employee, new)
+    if refused is not None:
+        # Line 1, the header: the file as a whole, not one of its rows.
+        for message in refused.messages:
+            report.add_error(1, "", message)
 
 
 def changes_of(row: Row, current: dict, lookups: Lookups) -> dict:

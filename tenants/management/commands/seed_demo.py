@@ -1,4 +1,4 @@
-"""Demo data: two companies, their owners, a person in both, and platform staff.
+"""Demo data: three companies, their owners, a person in two, and platform staff.
 
 Idempotent: running it again changes nothing that is already there. Each
 installed module adds its own demo data through the seeder its ``module.py``
@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from opsplatform.billing.demo import seed as seed_plans
 from opsplatform.contract.registry import demo_seeders
 from opsplatform.tenancy.context import tenant_context
 from tenants import services
@@ -23,6 +24,8 @@ DEMO_PASSWORD = "demo-pass-123"
 COMPANIES = [
     {"slug": "acme", "name": "Acme Corp", "currency": "USD", "time_zone": "America/New_York"},
     {"slug": "globex", "name": "Globex Ltd", "currency": "AED", "time_zone": "Asia/Dubai"},
+    # A new company in its trial (opsplatform/billing/demo.py): no module data yet.
+    {"slug": "initech", "name": "Initech", "currency": "USD", "time_zone": "Europe/London"},
 ]
 
 # (email, full name, {company slug: roles})
@@ -34,6 +37,10 @@ PEOPLE = [
         "Sam Shared",
         {"acme": [RoleCode.HR, RoleCode.EMPLOYEE], "globex": [RoleCode.FINANCE, RoleCode.EMPLOYEE]},
     ),
+    # Globex's seats near its plan's cap (billing's demo puts it on Starter).
+    ("sales@globex.test", "Sara Sales", {"globex": [RoleCode.EMPLOYEE]}),
+    ("ops@globex.test", "Omar Ops", {"globex": [RoleCode.EMPLOYEE]}),
+    ("owner@initech.test", "Ian Owner", {"initech": [RoleCode.OWNER]}),
 ]
 
 
@@ -52,6 +59,8 @@ class Command(BaseCommand):
             for tenant in tenants.values():
                 with tenant_context(tenant):
                     seeder(tenant=tenant, stdout=self.stdout)
+        # Plans last: a plan's limits then never refuse the demo's own data.
+        seed_plans(tenants=list(tenants.values()), stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
         port = f":{settings.PUBLIC_PORT}" if settings.PUBLIC_PORT else ""
@@ -61,7 +70,8 @@ class Command(BaseCommand):
         for tenant in tenants.values():
             self.stdout.write(f"  {tenant.name}: {tenant_base_url(tenant)}/admin/")
         self.stdout.write(
-            "  Logins: owner@acme.test, owner@globex.test, shared@demo.test (both), "
+            "  Logins: owner@acme.test, owner@globex.test, owner@initech.test, "
+            "shared@demo.test (Acme and Globex), "
             f"admin@platform.test — password {DEMO_PASSWORD}"
         )
 

@@ -1,0 +1,243 @@
+"""Feature gating: which plan feature an address, a sidebar item or a live topic
+needs, and the upgrade page a locked one answers (docs/billing.md, "Feature gating").
+
+Everything is found from the declarations (opsplatform.contract.registry), never
+from a list kept here:
+
+- a module's ``Module.feature`` gates every workspace address under its app label
+  (``/admin/<app_label>/...``: its lists, forms, actions, exports, imports and the
+  pages its ModelAdmins mount), the choice searches of its models, its private
+  files, its sidebar items and its live topics;
+- an extra flag (``Module.features``) gates the URL names it lists
+  (``Feature.urls``) and the sidebar items that name it (``SidebarItem.feature``).
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from opsplatform.contract.declarations import Feature, Module, SidebarItem
+from opsplatform.contract import features as contract_features
+from opsplatform.contract.registry import installed_modules, plan_features
+
+UPGRADE_STATUS = 402  # Payment Required: the address exists, the plan does not reach it
+
+
+def feature_of(code: str) -> Feature:
+    """The declared feature ``code`` (a bare one for a code no module declares)."""
+    return next((f for f in plan_features() if f.code == code), None) or Feature(code, code)
+
+
+def _url_features() -> dict[str, str]:
+    """URL name -> the extra feature it needs, from every module's declarations."""
+    found: dict[str, str] = {}
+    for module in installed_modules():
+        for feature in module.features:
+            for name in feature.urls:
+                found[name] = feature.code
+        for item in module.items:
+            if item.feature:
+                found.setdefault(item.url, item.feature)
+    return found
+
+
+def first_locked(tenant, codes) -> Feature | None:
+    """The first of ``codes`` the company's plan lacks, or None."""
+    for code in codes:
+        if code and not contract_features.feature_enabled(tenant, code):
+            return feature_of(code)
+    return None
+
+
+def module_lock(module: Module | None, tenant) -> Feature | None:
+    if module is None or module.feature is None or tenant is None:
+        return None
+    return first_locked(tenant, [module.feature.code])
+
+
+def item_lock(module: Module, item: SidebarItem, tenant) -> Feature | None:
+    """Why a sidebar item is locked for ``tenant``: its module's feature, or its own."""
+    if tenant is None:
+        return None
+    return module_lock(module, tenant) or first_locked(tenant, [item.feature])
+
+
+def topic_lock(tenant, code: str) -> Feature | None:
+    """The feature that the module declaring live topic ``code`` lacks, if any."""
+    module = next(
+        (m for m in installed_modules() if any(t.code == code for t in m.live_topics)), None
+    )
+    return module_lock(module, tenant)
+
+
+# -- which modules a request reaches --------------------------------------------------
+
+
+def _module_named(label: str | None) -> Module | None:
+    return next((m for m in installed_modules() if m.name == label), None) if label else None
+
+
+def _admin_app_label(request, match) -> str | None:
+    """The app label of a workspace admin address: Django mounts each ModelAdmin (and
+    every page it adds in ``get_urls``) under ``<admin root>/<app_label>/<model>/``."""
+    if "admin" not in match.namespaces:
+        return None
+    try:
+        root = reverse("admin:index")
+    except NoReverseMatch:
+        return None
+    if not request.path_info.startswith(root):
+        return None
+    first = request.path_info[len(root) :].split("/", 1)[0]
+    return first if first in {config.label for config in apps.get_app_configs()} else None
+
+
+def _autocomplete_labels(request) -> list[str]:
+    """A choice search names its source field; both ends' modules must be reachable."""
+    label, model_name = request.GET.get("app_label"), request.GET.get("model_name")
+    if not label or not model_name:
+        return []
+    try:
+        model = apps.get_model(label, model_name)
+        field = model._meta.get_field(request.GET.get("field_name", ""))
+    except (LookupError, FieldDoesNotExist):  # Django's view answers the bad request
+        return [label]
+    related = getattr(field, "related_model", None)
+    return [label] + ([related._meta.app_label] if related is not None else [])
+
+
+def request_app_labels(request) -> list[str]:
+    match = request.resolver_match
+    if match is None:
+        return []
+    labels = []
+    if isinstance(match.kwargs.get("app_label"), str):  # an app's index, a private file
+        labels.append(match.kwargs["app_label"])
+    found = _admin_app_label(request, match)
+    if found:
+        labels.append(found)
+    if match.url_name == "autocomplete" and "admin" in match.namespaces:
+        labels.extend(_autocomplete_labels(request))
+    return labels
+
+
+def request_lock(request) -> Feature | None:
+    """The plan feature this workspace request needs and the company lacks, if any."""
+    tenant = getattr(request, "tenant", None)
+    match = request.resolver_match
+    if tenant is None or match is None:
+        return None
+    for label in request_app_labels(request):
+        locked = module_lock(_module_named(label), tenant)
+        if locked is not None:
+            return locked
+    return first_locked(tenant, [_url_features().get(match.view_name, "")])
+
+
+# -- the upgrade page ------------------------------------------------------------------
+
+
+def sees_billing(request) -> bool:
+    from opsplatform.billing.rules import sees_billing as rule
+
+    return rule(request)
+
+
+def billing_url(request, code: str = "") -> str | None:
+    """The billing page's upgrade address (or the billing page), for owners and finance."""
+    query = f"?feature={code}" if code else ""
+    for name in ("admin:billing_upgrade", "admin:billing"):
+        try:
+            return reverse(name) + query
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def upgrade_context(request, feature: Feature) -> dict:
+    from opsplatform.billing.selectors import plan_with_feature
+
+    plan = plan_with_feature(feature.code)
+    may_pay = sees_billing(request)
+    if plan is None:
+        offer = _("No plan we offer includes it yet; contact us to add it.")
+    else:
+        offer = _("The %(plan)s plan includes it.") % {"plan": plan.name}
+    return {
+        "feature": feature,
+        "plan": plan,
+        "headline": _("%(feature)s is not in your company's plan") % {"feature": feature.label},
+        "offer": offer,
+        "billing_url": billing_url(request, feature.code) if may_pay else None,
+        "ask_owner": not may_pay,
+    }
+
+
+def wants_json(request) -> bool:
+    """A script's request (a board move, a live count, a choice search), not a page."""
+    if request.headers.get("x-requested-with") == "XMLHttpRequest":
+        return True
+    if request.content_type == "application/json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def upgrade_response(request, feature: Feature, status: int = UPGRADE_STATUS):
+    """The answer of a locked address: a page, or JSON for a script; both 402."""
+    context = upgrade_context(request, feature)
+    if wants_json(request):
+        plan = context["plan"]
+        return JsonResponse(
+            {
+                "ok": False,
+                "error": "feature_locked",
+                "feature": feature.code,
+                "message": f"{context['headline']}. {context['offer']}",
+                "plan": plan.code if plan else None,
+                "upgrade_url": context["billing_url"],
+            },
+            status=status,
+        )
+    from opsplatform.admin.sites import tenant_site
+
+    return TemplateResponse(
+        request,
+        "billing/upgrade.html",
+        {**tenant_site.each_context(request), "title": context["headline"], **context},
+        status=status,
+    )
+
+
+def upgrade_page(request):
+    """``?feature=code``: what a feature needs (a view the billing pages may mount as
+    ``admin:billing_upgrade``; it answers 200, being asked for)."""
+    return upgrade_response(request, feature_of(request.GET.get("feature", "")), status=200)
+
+
+# -- the sidebar -----------------------------------------------------------------------
+
+
+def locked_entry(entry: dict, feature: Feature, request) -> dict:
+    """A sidebar entry shown locked: greyed, a lock, linking to the upgrade page
+    (owners and finance) or to its own address, which answers the upgrade page."""
+    locked = {k: v for k, v in entry.items() if k not in ("badge", "badge_class")}
+    locked["link"] = (billing_url(request, feature.code) if sees_billing(request) else None) or (
+        entry["link"]
+    )
+    locked["title"] = format_html(
+        '<span class="opacity-50" data-locked-feature="{}">{}</span>', feature.code, entry["title"]
+    )
+    locked["icon_template"] = "billing/locked_icon.html"
+    locked["link_attrs"] = {
+        "title": _("Not in your plan: %(feature)s") % {"feature": feature.label},
+        "data-locked": feature.code,
+    }
+    locked["locked_feature"] = feature.code
+    return locked

@@ -1,0 +1,1 @@
+"""Platform staff's billing overview (docs/billing.md, "Billing page and landlord overview")."""
