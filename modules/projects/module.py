@@ -101,10 +101,9 @@ MODULE = Module(
             consumes=is_active_project,
         ),
     ),
-    activity=(
-        ActivityKind(code="projects.task_done", label=_("A task was done")),
-        ActivityKind(code="projects.health_changed", label=_("A project's health changed")),
-    ),
+    # No projects.health_changed: the activity feed has no sender yet, and a worsening
+    # already reaches the one who acts on it, the manager (projects.health_worsened).
+    activity=(ActivityKind(code="projects.task_done", label=_("A task was done")),),
     # An open board follows its project on the workspace socket (live.py).
     live_topics=(LiveTopic(code="project", check="modules.projects.live.may_follow"),),
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from opsplatform.tenancy.sweeps import for_each_active_tenant
+from opsplatform.tenancy.sweeps import claim_period, for_each_active_tenant
 
 # Local hour from which the reminders go out; the task runs hourly so that every
 # time zone reaches it, and a worker that was down catches up later that day.
@@ -16,13 +16,13 @@ NAME = "Projects: due and overdue tasks"
 
 def remind_for_tenant(tenant) -> None:
     from modules.projects.handlers import send_due_reminders
-    from opsplatform.tenancy.sweeps import _claim_period
 
     if tenant.local_now().hour < MORNING:
         return
     today = tenant.today()
-    # The company's own day is the period: claimed once, in this transaction.
-    _claim_period(tenant, NAME, today.isoformat())
+    # The company's own day is the period, claimed only once its morning has come
+    # (an earlier tick must not spend it), in this transaction.
+    claim_period(tenant, NAME, today.isoformat())
     send_due_reminders(today)
 
 

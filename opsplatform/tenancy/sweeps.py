@@ -13,6 +13,12 @@ the missed period when it is back, once (a period may be a function of the
 company, such as the day in its own time zone); a company that failed is retried at
 the next tick, and a second scheduler running at the same moment waits on the
 first one's row and skips.
+
+Work that may only start part-way through its period (a reminder that goes out
+from 08:00 in the company's time zone, on a task that ticks hourly) cannot name
+its period up front: a tick at 06:00 would spend the day. It calls
+:func:`claim_period` itself, once its hour has come, and the sweep reports a
+company whose period was claimed already as skipped.
 """
 
 from __future__ import annotations
@@ -37,22 +43,34 @@ class SweepReport:
     skipped: list[str] = field(default_factory=list)
 
 
-class _AlreadyRan(Exception):
-    pass
+class AlreadyRan(Exception):
+    """This company's run of the period is recorded already (raised by :func:`claim_period`)."""
 
 
-def _claim_period(tenant, name: str, period: str) -> None:
-    """Record this company's run of ``period``; raise _AlreadyRan if it has one."""
+def claim_period(tenant, name: str, period: str) -> None:
+    """Record this company's run of ``period`` of the job ``name``, in the current
+    transaction; raise :class:`AlreadyRan` if it has one.
+
+    Call it inside the work given to :func:`for_each_active_tenant` (which turns
+    ``AlreadyRan`` into a skipped company), before the work writes anything: the
+    claim commits or rolls back with the work, so a failed run is retried at the
+    next tick, and of two schedulers at the same moment one waits on the other's
+    row and skips.
+    """
     from opsplatform.models import SweepRun
 
     if SweepRun.objects.filter(name=name, period=period).exists():
-        raise _AlreadyRan
+        raise AlreadyRan
     try:
         # A savepoint, so that losing the race leaves the transaction usable.
         with transaction.atomic():
             SweepRun.objects.bulk_create([SweepRun(tenant=tenant, name=name, period=period)])
     except IntegrityError as error:  # another scheduler ran it a moment ago
-        raise _AlreadyRan from error
+        raise AlreadyRan from error
+
+
+# The name leave's work was written against, before the claim was public.
+_claim_period = claim_period
 
 
 def for_each_active_tenant(
@@ -73,9 +91,9 @@ def for_each_active_tenant(
         try:
             with tenant_transaction(tenant):
                 if period is not None:
-                    _claim_period(tenant, name, period(tenant) if callable(period) else period)
+                    claim_period(tenant, name, period(tenant) if callable(period) else period)
                 work(tenant)
-        except _AlreadyRan:
+        except AlreadyRan:
             report.skipped.append(tenant.slug)
         except Exception:  # one company's failure must not stop the others
             logger.exception("%s failed for company %s (%s)", name, tenant.slug, tenant.pk)

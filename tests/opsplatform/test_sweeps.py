@@ -104,3 +104,36 @@ def test_periods_are_recorded_per_company_under_row_level_security(tenant_a, ten
 
     with tenant_context(tenant_a):
         assert list(SweepRun.objects.values_list("name", "period")) == [("Daily", "2026-12-01")]
+
+
+def test_work_that_starts_late_in_its_period_claims_it_when_it_runs(tenant_a, tenant_b):
+    from opsplatform.tenancy.sweeps import claim_period
+
+    morning = {"acme": False, "globex": True}
+    seen = []
+
+    def work(tenant):
+        if not morning[tenant.slug]:
+            return  # too early here: the day is not spent
+        claim_period(tenant, "Morning", "2026-12-01")
+        seen.append(tenant.slug)
+
+    early = for_each_active_tenant("Morning", work)
+    morning["acme"] = True
+    later = for_each_active_tenant("Morning", work)
+
+    assert sorted(early.done) == ["acme", "globex"] and seen[:1] == ["globex"]
+    assert later.done == ["acme"] and later.skipped == ["globex"]
+    assert seen == ["globex", "acme"]
+
+
+def test_a_failed_run_gives_its_claim_back(tenant_a):
+    from opsplatform.tenancy.sweeps import claim_period
+
+    def failing(tenant):
+        claim_period(tenant, "Morning", "2026-12-01")
+        raise RuntimeError("boom")
+
+    assert for_each_active_tenant("Morning", failing).failed == ["acme"]
+    again = for_each_active_tenant("Morning", lambda t: claim_period(t, "Morning", "2026-12-01"))
+    assert again.done == ["acme"]

@@ -1,4 +1,5 @@
-"""The forms of the leave data pages: import, export and bulk adjustment."""
+"""The forms of the leave data pages: export and bulk adjustment (the import's upload
+form is the kernel's, opsplatform/importing/page.py; here are its file kinds)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
-    UnfoldAdminFileFieldWidget,
     UnfoldAdminRadioSelectWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminSingleDateWidget,
@@ -24,16 +24,6 @@ FILE_KINDS = [
     ("balances", _("Opening balances and allocations")),
     ("holidays", _("Holidays")),
 ]
-
-
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=FILE_KINDS,
-        initial="balances",
-        widget=UnfoldAdminRadioSelectWidget,
-    )
-    file = forms.FileField(label=_("File (CSV or XLSX)"), widget=UnfoldAdminFileFieldWidget)
 
 
 class ExportForm(forms.Form):

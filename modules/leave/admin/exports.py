@@ -15,24 +15,23 @@ from import_export.formats.base_formats import CSV, XLSX
 from modules.leave.admin.data_forms import ExportForm
 from modules.leave.resources import BalanceResource, LeaveRequestResource, LedgerResource
 from modules.leave.selectors.exports import balance_rows, leave_requests, ledger_entries
-from opsplatform.admin.pages import AdminPage
+from opsplatform.importing.page import ExportPage
 
 FORMATS = {"csv": CSV(), "xlsx": XLSX()}
 
 
-class LeaveExportPage(AdminPage):
+class LeaveExportPage(ExportPage):
     permission_required = "leave.export_leave_data"
     title = gettext_lazy("Export leave data")
-    template_name = "leave/data_export.html"
+    note = gettext_lazy(
+        "Dates default to this year. Balances count the leave taken in the year of the end date."
+    )
 
-    def get(self, request):
-        # A read: the download is a GET, like every list's export.
-        if "what" not in request.GET:
-            return self.render(form=ExportForm())
-        form = ExportForm(request.GET)
-        if not form.is_valid():
-            return self.render(form=form)
-        return export_response(request.user, **form.cleaned_data)
+    def get_form(self, data=None):
+        return ExportForm(data)
+
+    def download(self, **cleaned_data):
+        return export_response(self.request.user, **cleaned_data)
 
 
 def export_dataset(viewer, *, what: str, start, end):

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from modules.employees.models import Employee
 from modules.leave.importing.columns import BALANCE_COLUMNS
-from modules.leave.importing.rows import RowCheck, check_rows
 from modules.leave.models import LeaveType, LedgerEntry, Unit
-from opsplatform.importing.cells import parse_choice, parse_date, parse_decimal
+from opsplatform.importing.cells import parse_choice
 from opsplatform.importing.files import SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.rows import RowCheck, check_rows
 from opsplatform.tenancy.context import require_current_tenant
 
 COLUMNS = BALANCE_COLUMNS
@@ -98,15 +98,7 @@ def _check_row(row: RowCheck, lookups: Lookups, opening_lines: dict) -> Entry | 
         row.fail("kind", str(error))
         kind = None
     amount = _amount(row, leave_type, kind)
-    effective_on = None
-    if "effective_date" in row.cells:
-        try:
-            effective_on = parse_date(row.cells["effective_date"])
-        except ValueError as error:
-            row.fail("effective_date", str(error))
-        else:
-            if effective_on is None:
-                row.fail("effective_date", _("This column is required."))
+    effective_on = row.day("effective_date", required=True)
     reason = row.text("reason", limit=REASON_LIMIT)
     if row.failed:
         return None
@@ -142,16 +134,10 @@ def _check_row(row: RowCheck, lookups: Lookups, opening_lines: dict) -> Entry | 
 
 
 def _amount(row: RowCheck, leave_type: LeaveType | None, kind: str | None) -> Decimal | None:
-    if "amount" not in row.cells:
+    amount = row.number("amount", required=True, signed=True)
+    if amount is None:  # reported already
         return None
-    try:
-        amount = parse_decimal(row.cells["amount"], signed=True)
-    except ValueError as error:
-        row.fail("amount", str(error))
-        return None
-    if amount is None:
-        row.fail("amount", _("This column is required."))
-    elif not amount:
+    if not amount:
         row.fail("amount", _("The amount cannot be zero."))
     elif amount < 0 and kind == LedgerEntry.Kind.ALLOCATION:
         row.fail(

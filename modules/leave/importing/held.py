@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from modules.leave.importing import import_leave_file
-from opsplatform.importing.held import Held, HeldImports
+from opsplatform.importing.held import HeldImports
 
 
 def _run(kind, stream, path, *, user, dry_run, key, source):
@@ -13,12 +13,3 @@ def _run(kind, stream, path, *, user, dry_run, key, source):
 
 
 HELD = HeldImports(area="leave", run=_run)
-hold, held, check_held, confirm_held, discard = (
-    HELD.hold,
-    HELD.held,
-    HELD.check_held,
-    HELD.confirm_held,
-    HELD.discard,
-)
-
-__all__ = ["Held", "check_held", "confirm_held", "discard", "held", "hold"]

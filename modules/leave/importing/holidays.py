@@ -17,12 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from modules.leave.importing.columns import HOLIDAY_COLUMNS
-from modules.leave.importing.rows import RowCheck, check_rows
 from modules.leave.models import Holiday, HolidayCalendar
 from opsplatform.bulk import create_with_history
-from opsplatform.importing.cells import parse_date
 from opsplatform.importing.files import SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.rows import RowCheck, check_rows
 from opsplatform.tenancy.context import require_current_tenant
 
 COLUMNS = HOLIDAY_COLUMNS
@@ -63,15 +62,7 @@ def _check_row(row: RowCheck, lookups: Lookups, lines: dict) -> Day | None:
     calendar = lookups.calendars.get(name.lower()) if name else None
     if name and calendar is None:
         row.fail("calendar", _("No holiday calendar “%(value)s”.") % {"value": name})
-    day = None
-    if "date" in row.cells:
-        try:
-            day = parse_date(row.cells["date"])
-        except ValueError as error:
-            row.fail("date", str(error))
-        else:
-            if day is None:
-                row.fail("date", _("This column is required."))
+    day = row.day("date", required=True)
     title = row.text("name", required=True, limit=NAME_LIMIT)
     every_year = row.yes_no("every_year")
     half_day = row.yes_no("half_day")

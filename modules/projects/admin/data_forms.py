@@ -1,11 +1,11 @@
-"""The forms of the project data pages: import and export."""
+"""The forms of the project data pages: the import's file kinds (its upload form is
+the kernel's, opsplatform/importing/page.py) and the export."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from unfold.widgets import (
-    UnfoldAdminFileFieldWidget,
     UnfoldAdminRadioSelectWidget,
     UnfoldAdminSelectWidget,
     UnfoldAdminSingleDateWidget,
@@ -18,16 +18,6 @@ FILE_KINDS = [
     ("tasks", _("Tasks")),
     ("timelogs", _("Time logs")),
 ]
-
-
-class ImportUploadForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("What the file holds"),
-        choices=FILE_KINDS,
-        initial="tasks",
-        widget=UnfoldAdminRadioSelectWidget,
-    )
-    file = forms.FileField(label=_("File (CSV or XLSX)"), widget=UnfoldAdminFileFieldWidget)
 
 
 class ExportForm(forms.Form):

@@ -25,25 +25,24 @@ from modules.projects.selectors.exports import (
     timelog_headers,
     timelog_rows,
 )
-from opsplatform.admin.pages import AdminPage
 from opsplatform.admin.resources import escape_formula
+from opsplatform.importing.page import XLSX_TYPE, ExportPage
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-class ProjectExportPage(AdminPage):
+class ProjectExportPage(ExportPage):
     permission_required = "projects.export_project_data"
     title = gettext_lazy("Export tasks and time")
-    template_name = "projects/data_export.html"
+    note = gettext_lazy(
+        "The file has the import's columns: edit it and import it back. "
+        "Cost columns only for the projects whose cost you may see."
+    )
 
-    def get(self, request):
-        # A read: the download is a GET, like every list's export.
-        if "what" not in request.GET:
-            return self.render(form=ExportForm(viewer=request.user))
-        form = ExportForm(request.GET, viewer=request.user)
-        if not form.is_valid():
-            return self.render(form=form)
-        return export_response(request.user, **form.cleaned_data)
+    def get_form(self, data=None):
+        # Per person: a project they cannot see is not one of the choices.
+        return ExportForm(data, viewer=self.request.user)
+
+    def download(self, **cleaned_data):
+        return export_response(self.request.user, **cleaned_data)
 
 
 def export_table(viewer, *, what: str, project=None, start=None, end=None):

@@ -461,7 +461,17 @@ class TaskAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
         project = self._project_for(request, None)
         if project is not None:
             initial["project"] = project.pk
+            # The column is required: start where the board puts a new card.
+            first = self._columns_of(project).first()
+            if first is not None:
+                initial.setdefault("column", first.pk)
         return initial
+
+    def _columns_of(self, project):
+        """The columns a task of ``project`` may stand in, in the board's order."""
+        return Column.objects.filter(project=project, retired_at__isnull=True).order_by(
+            "order", "pk"
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -471,9 +481,7 @@ class TaskAdmin(ObjectPermissionsModelAdminMixin, TenantModelAdmin):
             field.queryset = self._workable_projects(request).order_by("code")
         elif db_field.name == "column":
             field.queryset = (
-                Column.objects.filter(project=project, retired_at__isnull=True).order_by("order")
-                if project is not None
-                else Column.objects.none()
+                self._columns_of(project) if project is not None else Column.objects.none()
             )
         elif db_field.name == "parent":
             queryset = Task.objects.none()

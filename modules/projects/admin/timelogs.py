@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import ActionLocation
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -232,9 +233,9 @@ class TimeLogAdmin(TenantModelAdmin):
             show_refusal(request, error)
             return HttpResponseRedirect(reverse("admin:projects_timelog_changelist"))
 
-    def get_actions(self, request, *args, **kwargs):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         # No bulk delete: each entry is deleted through the service, with its checks.
-        actions = super().get_actions(request, *args, **kwargs)
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
 

@@ -17,8 +17,9 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from modules.projects.importing import tasks, timelogs
-from modules.projects.importing.table import open_table
+from modules.projects.importing.columns import ALIASES
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.table import open_table
 
 # What each kind of file checks and writes.
 KINDS = {"tasks": tasks, "timelogs": timelogs}
@@ -41,7 +42,7 @@ def import_project_file(
     is kept); every history row written says "Imported from <source>".
     """
     steps = KINDS[kind]
-    headers, rows = open_table(file, filename, steps.COLUMNS)
+    headers, rows = open_table(file, filename, steps.COLUMNS, aliases=ALIASES)
     report, checked = steps.check(headers, rows, user=user)
     if dry_run or not report.ok:
         return report

@@ -4,15 +4,6 @@
 from __future__ import annotations
 
 from modules.projects.importing import import_project_file
-from opsplatform.importing.held import Held, HeldImports
+from opsplatform.importing.held import HeldImports
 
 HELD = HeldImports(area="projects", run=import_project_file)
-hold, held, check_held, confirm_held, discard = (
-    HELD.hold,
-    HELD.held,
-    HELD.check_held,
-    HELD.confirm_held,
-    HELD.discard,
-)
-
-__all__ = ["Held", "check_held", "confirm_held", "discard", "held", "hold"]

@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from modules.projects.importing.lookups import Lookups, ProjectFacts
-from modules.projects.importing.rows import RowCheck
 from modules.projects.models import Column, Dependency, Label, Priority, Task
 from opsplatform.importing.cells import parse_choice
+from opsplatform.importing.rows import RowCheck
 
 TITLE_LIMIT = Task._meta.get_field("title").max_length
 LABEL_LIMIT = Label._meta.get_field("name").max_length

@@ -14,12 +14,12 @@ from collections.abc import Iterable
 
 from modules.projects.importing.columns import TASK_COLUMNS
 from modules.projects.importing.lookups import Lookups
-from modules.projects.importing.rows import check_rows
 from modules.projects.importing.task_links import check_together
 from modules.projects.importing.task_rows import ProjectTasks, check_row, failed_refs
 from modules.projects.importing.task_writes import apply
 from opsplatform.importing.files import SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.rows import check_rows
 
 COLUMNS = TASK_COLUMNS
 __all__ = ["COLUMNS", "apply", "check"]

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from modules.employees.models import Employee
 from modules.projects.importing.columns import TIMELOG_COLUMNS
 from modules.projects.importing.lookups import Lookups, ProjectFacts
-from modules.projects.importing.rows import RowCheck, check_rows
 from modules.projects.importing.task_rows import task_number
 from modules.projects.models import Task, TimeLog, Timesheet
 from modules.projects.services import health
@@ -34,6 +33,7 @@ from modules.projects.services.pricing import price_logs
 from opsplatform.bulk import create_with_history
 from opsplatform.importing.files import SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.rows import RowCheck, check_rows
 from opsplatform.tenancy.context import require_current_tenant
 
 COLUMNS = TIMELOG_COLUMNS

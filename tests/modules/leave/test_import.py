@@ -171,6 +171,24 @@ def test_an_excel_file_with_real_dates_and_numbers(leave_setup):
     assert LedgerEntry.objects.get().effective_on == date(2026, 2, 1)
 
 
+def test_a_row_shorter_than_the_header_reports_its_empty_required_cells(leave_setup):
+    # Excel leaves out a row's empty cells at its end; the row is not "missing" them.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["employee_number", "leave_type", "amount", "effective_date"])
+    sheet.append(["E1", "annual", 3])
+    sheet.append(["E2", "annual"])
+    out = io.BytesIO()
+    workbook.save(out)
+    report = run("balances", out.getvalue(), "balances.xlsx")
+    assert errors_of(report) == [
+        (2, "effective_date", "This column is required."),
+        (3, "amount", "This column is required."),
+        (3, "effective_date", "This column is required."),
+    ]
+    assert LedgerEntry.objects.count() == 0
+
+
 def test_a_file_without_a_required_column_or_with_an_unknown_one_is_refused(leave_setup):
     from opsplatform.importing.files import ImportFileError
 

@@ -395,3 +395,16 @@ def test_at_risk_to_off_track_is_a_worsening_too(in_team):
     [notice] = notices(in_team)
     assert notice.context["health"] == "Off track"
     assert notice.context["reason"] == "Off track: 5 tasks overdue"
+
+
+@freeze_time(OCT_15)
+def test_a_change_of_health_is_a_notice_to_the_manager_not_an_activity_kind(in_team):
+    from modules.projects.module import MODULE
+
+    # The feed has no sender: a kind declared there would be promised and never sent.
+    assert "projects.health_changed" not in {kind.code for kind in MODULE.activity}
+    assert "projects.health_worsened" in {t.code for t in MODULE.notification_types()}
+    recompute(in_team.project)
+    tasks(in_team, 4, due=date(2026, 10, 1))
+    recompute(in_team.project)
+    assert [n.recipient for n in notices(in_team)] == [in_team.pm]

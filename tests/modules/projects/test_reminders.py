@@ -48,18 +48,36 @@ def test_due_tomorrow_and_overdue_once_per_day(in_team):
     assert send_due_reminders(today + timedelta(days=1)) == 0
 
 
-def test_the_periodic_job_runs_each_company_once_a_day(team, monkeypatch):
-    monkeypatch.setattr("modules.projects.tasks.MORNING", 0)  # whatever the hour now
+def _task_due_tomorrow(team) -> None:
     with tenant_context(team.tenant):
-        today = team.tenant.today()
         task_services.task_create(
             user=team.pm,
             project=team.project,
             title="Soon",
-            due_date=today + timedelta(days=1),
+            due_date=team.tenant.today() + timedelta(days=1),
             assignees=[team.employee(team.member)],
         )
-    remind_due_tasks.call_local()
-    remind_due_tasks.call_local()
+        Notification.objects.filter(type_code="projects.due_tomorrow").delete()
+
+
+def _due_tomorrow_notices(team) -> int:
     with tenant_context(team.tenant):
-        assert Notification.objects.filter(type_code="projects.due_tomorrow").count() == 1
+        return Notification.objects.filter(type_code="projects.due_tomorrow").count()
+
+
+def test_the_periodic_job_runs_each_company_once_a_day(team, monkeypatch):
+    monkeypatch.setattr("modules.projects.tasks.MORNING", 0)  # whatever the hour now
+    _task_due_tomorrow(team)
+    remind_due_tasks.call_local()
+    remind_due_tasks.call_local()
+    assert _due_tomorrow_notices(team) == 1
+
+
+def test_a_tick_before_the_morning_sends_nothing_and_keeps_the_day(team, monkeypatch):
+    _task_due_tomorrow(team)
+    monkeypatch.setattr("modules.projects.tasks.MORNING", 24)  # not yet, whatever the hour
+    remind_due_tasks.call_local()
+    assert _due_tomorrow_notices(team) == 0
+    monkeypatch.setattr("modules.projects.tasks.MORNING", 0)
+    remind_due_tasks.call_local()
+    assert _due_tomorrow_notices(team) == 1

@@ -3,6 +3,8 @@ checklist, comments, and loops refused on the form."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -65,6 +67,49 @@ def test_adding_a_task_on_the_page(team, client_for):
         assert Notification.objects.filter(
             type_code="projects.assigned", recipient=team.member2
         ).exists()
+
+
+def test_the_add_form_of_a_project_starts_in_its_first_column(team, client_for):
+    from modules.projects.services.columns import column_reorder, column_retire
+    from tests.modules.projects.team import make_project
+
+    with tenant_context(team.tenant):
+        # Review first, then Todo retired: the first column is the board's, not the oldest.
+        cols = team.columns
+        column_reorder(
+            project=team.project,
+            user=team.pm,
+            order=[
+                c.pk for c in (cols["Review"], cols["Todo"], cols["Progress"], cols["Completed"])
+            ],
+        )
+        column_retire(column=cols["Todo"], user=team.pm, target=cols["Progress"])
+        make_project(  # another project's columns are never offered
+            code="OPS", manager=team.employee(team.pm)
+        )
+    client = client_for(team.tenant, team.member)
+    url = reverse("admin:projects_task_add") + f"?project={team.project.pk}"
+    page = client.get(url)
+    select = re.search(r'<select name="column".*?</select>', page.content.decode(), re.S).group(0)
+    options = re.findall(r'<option value="(\d*)"( selected)?>([^<]*)</option>', select)
+    assert [(name, bool(chosen)) for _pk, chosen, name in options if _pk] == [
+        ("Review", True),
+        ("Progress", False),
+        ("Completed", False),
+    ]
+    # Sent back as it was opened, with a title: the task lands in that column.
+    response = client.post(
+        url,
+        {
+            "project": team.project.pk,
+            "title": "Hero",
+            "column": cols["Review"].pk,
+            "priority": "normal",
+        },
+    )
+    assert response.status_code == 302, response.context_data["adminform"].form.errors
+    with tenant_context(team.tenant):
+        assert Task.objects.get(title="Hero").column == cols["Review"]
 
 
 def test_a_loop_is_said_on_the_form_and_nothing_changes(team, client_for):

@@ -163,3 +163,16 @@ def test_logging_through_the_form_and_an_outsiders_task_id_is_refused(team, clie
     assert again.status_code == 200 and "a day has 24" in again.content.decode()
     with tenant_context(team.tenant):
         assert TimeLog.objects.count() == 1
+
+
+def test_the_log_screens_offer_no_bulk_delete_and_warn_of_no_old_signature(team, logs, client_for):
+    import warnings
+
+    client = client_for(team.tenant, team.pm)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        page = client.get(reverse(LIST))
+        change = client.get(reverse("admin:projects_timelog_change", args=[logs["max"].pk]))
+    assert page.status_code == 200 and change.status_code == 200
+    assert 'value="delete_selected"' not in page.content.decode()
+    assert not [w for w in caught if "get_actions()" in str(w.message)]

@@ -1,15 +1,22 @@
-"""One row being checked: its cells, each problem reported on its line and column."""
+"""One row of an import file being checked: its cells read as text, dates, numbers,
+lists or yes/no, each problem reported on its line and column, and a cell the file
+could not give us (``CellProblem``) reported and left out of the row.
+
+``check_rows`` takes every row through a module's own check and keeps what the
+good rows would write.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
-from modules.projects.importing.table import cells_of
 from opsplatform.importing.cells import cell_text, parse_date, parse_decimal
 from opsplatform.importing.files import CellProblem, SourceRow
 from opsplatform.importing.report import ImportReport
+from opsplatform.importing.table import cells_of
 
 YES = {"yes", "y", "true", "1", "x"}
 NO = {"no", "n", "false", "0"}
@@ -17,7 +24,12 @@ SEPARATORS = re.compile(r"[;,\n]+")
 
 
 class RowCheck:
-    """One source row being checked: ``fail`` reports a problem of a column."""
+    """One source row being checked: ``fail`` reports a problem of a column.
+
+    A column is in ``cells`` when the file has it (a short row's missing cells are
+    empty) and its cell could be read; ``has`` says so, which lets an update leave
+    alone what the file does not carry.
+    """
 
     def __init__(self, source: SourceRow, headers: list[str], report: ImportReport):
         self.line = source.line
@@ -39,6 +51,7 @@ class RowCheck:
 
     def text(self, column: str, *, required: bool = False, limit: int = 0) -> str:
         value = cell_text(self.cells.get(column))
+        # An unreadable cell (not in ``cells``) has been reported already.
         if required and not value and column in self.cells:
             self.fail(column, _("This column is required."))
         if limit and len(value) > limit:
@@ -46,7 +59,7 @@ class RowCheck:
         return value
 
     def items(self, column: str) -> list[str]:
-        """A cell of several values (assignees, labels, numbers), in order, once each."""
+        """A cell of several values (names, numbers), in order, once each."""
         seen: dict[str, None] = {}
         for part in SEPARATORS.split(self.text(column)):
             if part.strip():
@@ -54,10 +67,19 @@ class RowCheck:
         return list(seen)
 
     def day(self, column: str, *, required: bool = False):
+        return self._parsed(column, parse_date, required=required)
+
+    def number(self, column: str, *, required: bool = False, signed: bool = False):
+        """A number in hundredths; negative only when ``signed``."""
+        return self._parsed(
+            column, lambda value: parse_decimal(value, signed=signed), required=required
+        )
+
+    def _parsed(self, column: str, parse: Callable, *, required: bool):
         if column not in self.cells:
             return None
         try:
-            value = parse_date(self.cells[column])
+            value = parse(self.cells[column])
         except ValueError as error:
             self.fail(column, str(error))
             return None
@@ -65,19 +87,7 @@ class RowCheck:
             self.fail(column, _("This column is required."))
         return value
 
-    def number(self, column: str, *, required: bool = False):
-        if column not in self.cells:
-            return None
-        try:
-            value = parse_decimal(self.cells[column])
-        except ValueError as error:
-            self.fail(column, str(error))
-            return None
-        if value is None and required:
-            self.fail(column, _("This column is required."))
-        return value
-
-    def yes_no(self, column: str, *, default: bool) -> bool:
+    def yes_no(self, column: str, *, default: bool = False) -> bool:
         value = cell_text(self.cells.get(column)).lower()
         if not value:
             return default
@@ -89,9 +99,12 @@ class RowCheck:
         return default
 
 
-def check_rows(headers, rows, check_row):
+def check_rows(
+    headers: list[str], rows: Iterable[SourceRow], check_row: Callable[[RowCheck], object]
+) -> tuple[ImportReport, list]:
     """Every row through ``check_row(row)`` (which returns what the row would write,
-    or None): the report of every bad row, and what the good rows would write."""
+    or None): the report of every bad row, and what the good rows would write
+    (counted as rows to add; an import that also updates says how many)."""
     report = ImportReport()
     kept = []
     for source in rows:
@@ -102,4 +115,5 @@ def check_rows(headers, rows, check_row):
             report.error_rows += 1
         elif item is not None:
             kept.append(item)
+    report.to_create = len(kept)
     return report, kept
