@@ -160,6 +160,14 @@ def billing_url(request, code: str = "") -> str | None:
     return None
 
 
+def billing_page_url(code: str) -> str | None:
+    """The billing page, with the feature asked about marked on it."""
+    try:
+        return reverse("admin:billing") + f"?feature={code}"
+    except NoReverseMatch:
+        return None
+
+
 def upgrade_context(request, feature: Feature) -> dict:
     from opsplatform.billing.selectors import plan_with_feature
 
@@ -174,7 +182,8 @@ def upgrade_context(request, feature: Feature) -> dict:
         "plan": plan,
         "headline": _("%(feature)s is not in your company's plan") % {"feature": feature.label},
         "offer": offer,
-        "billing_url": billing_url(request, feature.code) if may_pay else None,
+        # The billing page itself (the sidebar's lock leads here, to this page).
+        "billing_url": billing_page_url(feature.code) if may_pay else None,
         "ask_owner": not may_pay,
     }
 
