@@ -22,8 +22,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from opsplatform.contract.declarations import Feature, Module, SidebarItem
 from opsplatform.contract import features as contract_features
+from opsplatform.contract.declarations import Feature, Module, SidebarItem
 from opsplatform.contract.registry import installed_modules, plan_features
 
 UPGRADE_STATUS = 402  # Payment Required: the address exists, the plan does not reach it
