@@ -187,7 +187,8 @@ def reasons_by_the_rules(slug):
 
 def test_the_three_projects_land_on_their_intended_health(seeded):
     """Needs services/health.py's rules (the insight helper's): fails on the stub."""
-    for tenant in Tenant.objects.all():
+    # Acme and Globex; Initech is a new company in its trial, with no projects yet.
+    for tenant in Tenant.objects.filter(slug__in=["acme", "globex"]):
         with tenant_context(tenant):
             found = dict(Project.objects.filter(code__in=INTENDED).values_list("code", "health"))
             assert found == INTENDED, tenant.slug
