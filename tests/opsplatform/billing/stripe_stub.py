@@ -28,15 +28,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import stripe
 
-# ../shared/stripe/fixtures3.json beside the checkout (the path).
-FIXTURES = next(
-    (
-        parent / "shared" / "stripe" / "fixtures3.json"
-        for parent in Path(__file__).resolve().parents
-        if (parent / "shared" / "stripe" / "fixtures3.json").exists()
-    ),
-    Path("../shared/stripe/fixtures3.json"),
-)
+# Stripe's example objects (../shared/stripe/fixtures3.json), kept beside this file.
+FIXTURES = Path(__file__).resolve().parent / "stripe_objects" / "fixtures3.json"
 
 SECRET_KEY = "sk_test_stub"
 WEBHOOK_SECRET = "whsec_test_stub"
