@@ -1,0 +1,44 @@
+"""What the assets module adds to the product (docs/modules.md, docs/assets.md)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opsplatform.contract import Feature, Module, SidebarGroup, SidebarItem
+
+
+def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
+    return SidebarItem(
+        group="assets",
+        title=title,
+        icon=icon,
+        url=url,
+        order=order,
+        permission=permission,
+        **extra,
+    )
+
+
+MODULE = Module(
+    name="assets",
+    label=_("Assets"),
+    # Holders are employees and departments; asset requests travel the approvals engine.
+    requires=("employees", "approvals"),
+    groups=(SidebarGroup(key="assets", title=_("Assets"), order=40, collapsible=False),),
+    items=(
+        _item(_("Assets"), "devices", "admin:assets_asset_changelist", 10, "assets.view_asset"),
+        _item(
+            _("Categories"),
+            "category",
+            "admin:assets_assetcategory_changelist",
+            80,
+            "assets.change_assetcategory",
+        ),
+        _item(
+            _("Suppliers"),
+            "storefront",
+            "admin:assets_supplier_changelist",
+            90,
+            "assets.view_supplier",
+        ),
+    ),
+    feature=Feature(code="assets", label=_("Assets")),
+)
