@@ -12,10 +12,18 @@ from opsplatform.tenancy.sweeps import for_each_active_tenant
 
 @db_periodic_task(crontab(minute="*/15"))
 def sweep_approval_deadlines() -> None:
-    """Every quarter hour, in each active company: remind late approvers, escalate later ones."""
+    """Every quarter hour, in each active company: remind late approvers, escalate later ones.
+
+    A read-only company's approvers are still reminded, but nothing is escalated (an
+    escalation moves the decision to someone else): the first sweep after it pays
+    escalates what is late by then."""
     from modules.approvals.services import sla_sweep
 
-    for_each_active_tenant("Approval deadlines", lambda tenant: sla_sweep())
+    for_each_active_tenant(
+        "Approval deadlines",
+        lambda tenant: sla_sweep(),
+        read_only=lambda tenant: sla_sweep(escalate=False),
+    )
 
 
 @db_task()

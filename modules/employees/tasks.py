@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from opsplatform.tenancy.context import tenant_context
 from opsplatform.tenancy.rls import tenant_transaction
-from opsplatform.tenancy.sweeps import for_each_active_tenant
+from opsplatform.tenancy.sweeps import RUN, for_each_active_tenant
 
 
 def _job(tenant_id: int, job_id: int):
@@ -55,7 +55,8 @@ def release_stalled_import_jobs() -> None:
     to a state their uploader can restart from (jobs.release_stalled)."""
     from modules.employees.jobs import release_stalled
 
-    for_each_active_tenant("Import watchdog", lambda tenant: release_stalled())
+    # Also while read-only: it writes no one's records, it only frees a stuck upload.
+    for_each_active_tenant("Import watchdog", lambda tenant: release_stalled(), read_only=RUN)
 
 
 # Due at 06:00 UTC, and asked again every quarter hour until the day ends: each
@@ -85,4 +86,4 @@ def remind_expiring_documents() -> None:
         documents_expiring(recipients=recipients, documents=documents)
 
     today = timezone.now().date().isoformat()
-    for_each_active_tenant("Document expiry reminder", remind, period=today)
+    for_each_active_tenant("Document expiry reminder", remind, period=today, read_only=RUN)

@@ -7,19 +7,24 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from opsplatform.tenancy.sweeps import for_each_active_tenant
+from opsplatform.tenancy.sweeps import RUN, SKIP, for_each_active_tenant
 
 
 # Every quarter hour, each company whose own day has turned since its last run
 # gets that day's run, once (its run of the day is recorded with the entries, in
 # one transaction): companies pass midnight at different UTC hours, and a worker
 # that was down catches up on its first tick back, writing what fell due meanwhile.
+# A read-only company is left out, its days unclaimed, and catches up the same way
+# on the first tick after it pays.
 @db_periodic_task(crontab(minute="*/15"))
 def run_leave_balances() -> None:
     from modules.leave.services.daily import RUN_NAME, run_for_tenant
 
     for_each_active_tenant(
-        RUN_NAME, run_for_tenant, period=lambda tenant: tenant.today().isoformat()
+        RUN_NAME,
+        run_for_tenant,
+        period=lambda tenant: tenant.today().isoformat(),
+        read_only=SKIP,
     )
 
 
@@ -43,4 +48,4 @@ def _off_tomorrow(tenant) -> None:
 
 @db_periodic_task(crontab(minute="5"))
 def notify_team_off_tomorrow() -> None:
-    for_each_active_tenant(NAME, _off_tomorrow)
+    for_each_active_tenant(NAME, _off_tomorrow, read_only=RUN)

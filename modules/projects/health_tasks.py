@@ -10,7 +10,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from opsplatform.tenancy.sweeps import for_each_active_tenant
+from opsplatform.tenancy.sweeps import RUN, for_each_active_tenant
 
 NAME = "Projects: daily health"
 
@@ -30,9 +30,14 @@ def recompute_live_projects(tenant) -> int:
 
 # Every quarter hour, each company whose own day has turned since its last run gets
 # its run of that day once (recorded with SweepRun in the same transaction), as
-# leave's daily run: companies pass midnight at different UTC hours.
+# leave's daily run: companies pass midnight at different UTC hours. Also while the
+# company is read-only: health is derived data (no history, no one's edit), and its
+# pages go on showing the truth (a task became overdue overnight).
 @db_periodic_task(crontab(minute="*/15"))
 def recompute_project_health() -> None:
     for_each_active_tenant(
-        NAME, recompute_live_projects, period=lambda tenant: tenant.today().isoformat()
+        NAME,
+        recompute_live_projects,
+        period=lambda tenant: tenant.today().isoformat(),
+        read_only=RUN,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from opsplatform.tenancy.sweeps import claim_period, for_each_active_tenant
+from opsplatform.tenancy.sweeps import RUN, claim_period, for_each_active_tenant
 
 # Local hour from which the reminders go out; the task runs hourly so that every
 # time zone reaches it, and a worker that was down catches up later that day.
@@ -28,7 +28,7 @@ def remind_for_tenant(tenant) -> None:
 
 @db_periodic_task(crontab(minute="10"))
 def remind_due_tasks() -> None:
-    for_each_active_tenant(NAME, remind_for_tenant)
+    for_each_active_tenant(NAME, remind_for_tenant, read_only=RUN)
 
 
 # Huey finds periodic tasks in modules named ``tasks``: the daily health sweep

@@ -5,7 +5,9 @@ row-level-security scope) per company, with that company's failure logged and
 reported alone. That costs one small indexed query per active company per
 minute; a crossing SECURITY DEFINER function would be one query in all, but
 would be a second door past the policies for a question the per-company scope
-answers. A suspended company's messages wait until it is active again.
+answers. A suspended company's messages wait until it is active again; a
+read-only one's (unpaid invoice) are delivered: they tell of writes committed
+before, and a payment's own notices go through them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from opsplatform.outbox.models import OutboxMessage
 from opsplatform.outbox.services import relay_after_commit
-from opsplatform.tenancy.sweeps import SweepReport, for_each_active_tenant
+from opsplatform.tenancy.sweeps import RUN, SweepReport, for_each_active_tenant
 
 # Delivered messages are kept this long (to read what went out), then deleted;
 # failed and pending ones are kept until they are delivered.
@@ -43,7 +45,7 @@ def sweep() -> SweepReport:
         if ids:
             transaction.on_commit(lambda: relay_after_commit(tenant.pk, ids))
 
-    return for_each_active_tenant("Outbox sweep", one_company)
+    return for_each_active_tenant("Outbox sweep", one_company, read_only=RUN)
 
 
 def prune() -> SweepReport:
@@ -57,4 +59,4 @@ def prune() -> SweepReport:
                 [tenant.pk, OutboxMessage.Status.DONE, timezone.now() - KEEP_DONE],
             )
 
-    return for_each_active_tenant("Outbox pruning", one_company)
+    return for_each_active_tenant("Outbox pruning", one_company, read_only=RUN)

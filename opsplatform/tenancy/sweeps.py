@@ -19,6 +19,16 @@ from 08:00 in the company's time zone, on a task that ticks hourly) cannot name
 its period up front: a tick at 06:00 would spend the day. It calls
 :func:`claim_period` itself, once its hour has come, and the sweep reports a
 company whose period was claimed already as skipped.
+
+A company that is read-only for an unpaid invoice (docs/billing.md, "Read-only
+mode") writes nothing through the web, and this is where background work is held
+to the same rule, once for every job: each sweep says what it does for such a
+company with ``read_only``. The default, ``SKIP``, is for work that creates or
+changes the company's records on its behalf (accruals, escalations): the company
+is left out before its period is claimed, so the first tick after it pays runs the
+periods it missed. ``RUN`` is for work that only tells people something or keeps
+the platform's own plumbing going (reminders, the outbox). A function runs instead
+of ``work`` for such a company (the part of a job that is only a notice).
 """
 
 from __future__ import annotations
@@ -41,6 +51,12 @@ class SweepReport:
     done: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    read_only: list[str] = field(default_factory=list)  # left out, or given ``read_only``'s work
+
+
+# What a sweep does for a company that is read-only (``for_each_active_tenant``).
+SKIP = "skip"
+RUN = "run"
 
 
 class AlreadyRan(Exception):
@@ -69,6 +85,10 @@ def claim_period(tenant, name: str, period: str) -> None:
         raise AlreadyRan from error
 
 
+class _LeftOut(Exception):
+    """This company is read-only and the sweep's work is not for it."""
+
+
 # The name leave's work was written against, before the claim was public.
 _claim_period = claim_period
 
@@ -78,23 +98,39 @@ def for_each_active_tenant(
     work: Callable[[object], None],
     *,
     period: str | Callable[[object], str] | None = None,
+    read_only: str | Callable[[object], None] = SKIP,
 ) -> SweepReport:
     """Run ``work(tenant)`` inside each active company's own transaction.
 
     With ``period`` (a string, or a function of the company giving one), a company
     whose run of that period is recorded is skipped.
+
+    ``read_only`` is what a company that is read-only for an unpaid invoice gets:
+    ``SKIP`` (nothing, and its period stays unclaimed), ``RUN`` (``work`` as any
+    other company), or a function run instead of ``work`` (its period is claimed).
     """
+    from opsplatform.billing.entitlements import is_read_only
     from tenants.models import Tenant
 
+    if read_only not in (SKIP, RUN) and not callable(read_only):
+        raise ValueError(f"read_only must be SKIP, RUN or a function, not {read_only!r}")
     report = SweepReport(name)
     for tenant in Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("pk"):
         try:
             with tenant_transaction(tenant):
+                todo = work
+                if read_only != RUN and is_read_only(tenant):
+                    report.read_only.append(tenant.slug)
+                    if read_only == SKIP:
+                        raise _LeftOut  # unclaimed: the first tick after paying runs it
+                    todo = read_only
                 if period is not None:
                     claim_period(tenant, name, period(tenant) if callable(period) else period)
-                work(tenant)
+                todo(tenant)
         except AlreadyRan:
             report.skipped.append(tenant.slug)
+        except _LeftOut:
+            pass  # listed in report.read_only
         except Exception:  # one company's failure must not stop the others
             logger.exception("%s failed for company %s (%s)", name, tenant.slug, tenant.pk)
             report.failed.append(tenant.slug)

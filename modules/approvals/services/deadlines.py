@@ -44,19 +44,19 @@ def _escalation_target(step: RequestStep, approval: ApprovalRequest):
     return None, ""
 
 
-def sla_sweep(*, now=None) -> dict[str, int]:
+def sla_sweep(*, now=None, escalate: bool = True) -> dict[str, int]:
     """Remind approvers of gates past their SLA; escalate those past twice their SLA.
 
     Runs for the current tenant. Each gate is handled in its own transaction
-    with the request locked, so a decision made meanwhile wins.
+    with the request locked, so a decision made meanwhile wins. Without
+    ``escalate`` (a company that is read-only) only the reminders go out.
     """
     now = now or timezone.now()
     counts = {"reminded": 0, "escalated": 0}
-    late = list(
-        RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lte=now).values_list(
-            "pk", "request_id"
-        )
-    )
+    late = RequestStep.objects.filter(status=StepStatus.CURRENT, due_at__lte=now)
+    if not escalate:
+        late = late.filter(reminded_at__isnull=True)
+    late = list(late.values_list("pk", "request_id"))
     for step_id, request_id in late:
         with transaction.atomic():
             approval = lock_request(request_id)
@@ -73,6 +73,8 @@ def sla_sweep(*, now=None) -> dict[str, int]:
                 log_event(approval, GateAction.REMINDED, step=step)
                 notices.later(notices.REMINDER, request=approval, step=step, to_deciders=True)
                 counts["reminded"] += 1
+                continue
+            if not escalate:
                 continue
             sla = timedelta(hours=step.sla_hours or 0)
             if step.escalated_at is not None or now < step.due_at + sla:
