@@ -5,7 +5,7 @@ Every page still shows its data and every export still works; any other write on
 the workspace site is refused with a page that says why and how to pay. What
 stays open is named here by URL name (the kernel's own pages only) or by shape:
 signing in and out, passwords and second factors, the billing pages, marking
-notifications read, switching language or company, and exports.
+notifications read and one's notification settings, switching language or company, and exports.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ ALLOWED = frozenset(
         "admin:notifications_notification_read",
         "admin:notifications_notification_read_all",
         "admin:notifications_notification_open",
+        "admin:notifications_settings",
         "language-switch",
         "tenant-switch",
         "tenant-handoff",

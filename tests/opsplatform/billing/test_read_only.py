@@ -14,6 +14,7 @@ from freezegun import freeze_time
 from opsplatform.billing.entitlements import is_read_only
 from opsplatform.billing.models import Subscription
 from opsplatform.notifications.models import Notification
+from opsplatform.notifications.selectors import enabled_channels
 from opsplatform.tenancy import tenant_context
 from tenants.models import Invitation, User
 from tests.opsplatform.billing.gating_walk import plan_lacking, put_on
@@ -65,6 +66,12 @@ def test_a_persons_own_writes_stay_open(tenant_a, owner_a, client_for, grace_end
         with tenant_context(tenant_a):
             note.refresh_from_db()
             assert note.read_at is not None
+        response = client.post(
+            reverse("admin:notifications_settings"), {"billing.trial_ending:in_app": "on"}
+        )
+        assert response.status_code == 302
+        with tenant_context(tenant_a):
+            assert enabled_channels(owner_a, "billing.trial_ending") == {"in_app"}
         response = client.post(reverse("admin:logout"))
         assert response.status_code in (200, 302)
         assert "_auth_user_id" not in client.session
