@@ -87,3 +87,22 @@ def test_the_periodic_task_sweeps_every_company(chain, tenant_b, owner_b):
         sweep_approval_deadlines.call_local()
     with tenant_context(chain.tenant):
         assert request.log.filter(action=GateAction.REMINDED).count() == 1
+
+
+def test_a_read_only_company_is_reminded_but_nothing_is_escalated(in_acme):
+    from modules.approvals.tasks import sweep_approval_deadlines
+    from tests.opsplatform.billing.read_only_helpers import make_read_only, pay
+
+    request = submitted_at(in_acme, START)
+    make_read_only(in_acme.tenant, since=START)
+    with freeze_time(START + timedelta(hours=97)):
+        sweep_approval_deadlines.call_local()
+    step = request.steps.get(status=StepStatus.CURRENT)
+    assert step.approver == in_acme.manager
+    assert list(request.log.values_list("action", flat=True))[-1] == GateAction.REMINDED
+
+    pay(in_acme.tenant)
+    with freeze_time(START + timedelta(hours=98)):
+        sweep_approval_deadlines.call_local()
+    step = request.steps.get(status=StepStatus.CURRENT)
+    assert step.approver == in_acme.director
