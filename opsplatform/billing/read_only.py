@@ -5,7 +5,8 @@ Every page still shows its data and every export still works; any other write on
 the workspace site is refused with a page that says why and how to pay. What
 stays open is named here by URL name (the kernel's own pages only) or by shape:
 signing in and out, passwords and second factors, the billing pages, marking
-notifications read and one's notification settings, switching language or company, and exports.
+notifications read and one's notification settings, switching language or
+company, and exports.
 """
 
 from __future__ import annotations
