@@ -205,6 +205,15 @@ class Request:
     params: dict  # flattened form keys, as the SDK encoded them: "items[0][price]"
 
 
+# The preview of Starter monthly to Growth yearly: a new period, invoiced at once
+# (-9.50 + 490.00 + the pending invoice item's 10.00 = 490.50).
+TO_GROWTH_YEARLY = [
+    ("Unused time on Starter after 2 Dec 2026", -950, "proration"),
+    ("1 × Growth (at $490.00 / year)", 49000, "period"),
+    ("Remaining time on 2 extra seats after 20 Nov 2026", 1000, "invoice_item"),
+]
+
+
 class StripeStub(stripe.HTTPClient):
     """Answers the few endpoints billing calls, in Stripe's shapes."""
 

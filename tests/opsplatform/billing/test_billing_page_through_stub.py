@@ -46,11 +46,7 @@ def test_preview_then_change_through_the_adapter(stub, paying, owner_a, client_f
 
 
 def test_an_interval_change_is_previewed_as_charged_now(stub, paying, owner_a, client_for):
-    stub.preview_lines = [
-        ("Unused time on Starter after 2 Dec 2026", -950, "proration"),
-        ("1 × Growth (at $490.00 / year)", 49000, "period"),
-        ("Remaining time on 2 extra seats after 20 Nov 2026", 1000, "invoice_item"),
-    ]
+    stub.preview_lines = s.TO_GROWTH_YEARLY
     client = client_for(paying.tenant, owner_a)
     html = client.get(
         reverse("admin:billing_change"), {"plan": "growth", "interval": "year"}
