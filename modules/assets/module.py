@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import Feature, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import Feature, Module, RecordLink, SidebarGroup, SidebarItem
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -25,6 +25,15 @@ MODULE = Module(
     groups=(SidebarGroup(key="assets", title=_("Assets"), order=40, collapsible=False),),
     items=(
         _item(_("Assets"), "devices", "admin:assets_asset_changelist", 10, "assets.view_asset"),
+        # Approved asset requests waiting for an asset (admin/fulfilment.py).
+        _item(
+            _("Fulfilment queue"),
+            "inventory",
+            "admin:assets_fulfilment_queue",
+            15,
+            "assets.fulfil_asset_requests",
+            badge="modules.assets.admin.fulfilment.queue_badge",
+        ),
         _item(
             _("Custody"),
             "assignment_ind",
@@ -69,4 +78,14 @@ MODULE = Module(
         ),
     ),
     feature=Feature(code="assets", label=_("Assets")),
+    # An asset request's page links to the asset handed out for it (links.py).
+    record_links=(
+        RecordLink(
+            model="approvals.ApprovalRequest",
+            title=_("Asset handed out"),
+            icon="devices",
+            url="modules.assets.links.request_assets_url",
+            check="modules.assets.links.may_see_request_assets",
+        ),
+    ),
 )

@@ -4,6 +4,8 @@ lifecycle log. New assets get the category's next tag (services/register.py)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
@@ -118,7 +120,13 @@ class AssetAdmin(TenantModelAdmin):
     search_help_text = _("Tag, name or serial number")
     ordering = ["tag"]
     autocomplete_fields = ["supplier"]
-    readonly_fields = ["status_badge", "request", "disposed_on", "disposal_kind", "disposal_gain"]
+    readonly_fields = [
+        "status_badge",
+        "request_link",
+        "disposed_on",
+        "disposal_kind",
+        "disposal_gain",
+    ]
     inlines = [AssetFileInline, MeterReadingInline, CustodyInline, EventInline]
     fieldsets = [
         (None, {"fields": [("tag", "name"), ("category", "serial_number"), "status_badge"]}),
@@ -137,7 +145,7 @@ class AssetAdmin(TenantModelAdmin):
                 ]
             },
         ),
-        (_("Notes"), {"fields": ["notes", "request"]}),
+        (_("Notes"), {"fields": ["notes", "request_link"]}),
         (_("Disposal"), {"fields": [("disposed_on", "disposal_kind", "disposal_gain")]}),
     ]
 
@@ -163,6 +171,22 @@ class AssetAdmin(TenantModelAdmin):
 
     def save_model(self, request, obj, form, change):
         asset_save(obj)
+
+    def get_urls(self):
+        from modules.assets.admin.fulfilment import fulfilment_urls
+
+        return [*fulfilment_urls(self), *super().get_urls()]
+
+    @display(description=_("asset request"))
+    def request_link(self, obj):
+        # The approved request it was handed out or bought for (services/fulfilment.py).
+        if obj is None or not obj.request_id:
+            return "—"
+        return format_html(
+            '<a class="text-primary-600" href="{}" data-testid="asset-request-link">{}</a>',
+            reverse("admin:approvals_approvalrequest_change", args=[obj.request_id]),
+            obj.request,
+        )
 
     @display(description=_("status"), label=STATUS_COLOURS)
     def status_badge(self, obj):
