@@ -63,6 +63,13 @@ MODULE = Module(
             "assets.view_depreciationentry",
         ),
         _item(
+            _("Import assets"),
+            "upload_file",
+            "admin:assets_import",
+            75,
+            "assets.import_assets",
+        ),
+        _item(
             _("Categories"),
             "category",
             "admin:assets_assetcategory_changelist",

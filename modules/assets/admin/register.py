@@ -23,6 +23,7 @@ from modules.assets.models import (
     Assignment,
     MeterReading,
 )
+from modules.assets.resources import AssetResource
 from modules.assets.services.register import asset_save
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
 
@@ -97,6 +98,7 @@ class MeterReadingInline(TenantTabularInline):
 @admin.register(Asset, site=tenant_site)
 class AssetAdmin(TenantModelAdmin):
     form = AssetForm
+    resource_classes = [AssetResource]  # the export, with names (resources.py)
     list_display = [
         "tag",
         "name",
@@ -173,9 +175,10 @@ class AssetAdmin(TenantModelAdmin):
         asset_save(obj)
 
     def get_urls(self):
+        from modules.assets.admin.data import data_urls
         from modules.assets.admin.fulfilment import fulfilment_urls
 
-        return [*fulfilment_urls(self), *super().get_urls()]
+        return [*fulfilment_urls(self), *data_urls(self), *super().get_urls()]
 
     @display(description=_("asset request"))
     def request_link(self, obj):
