@@ -12,8 +12,9 @@ from unfold.contrib.filters.admin import (
     RangeDateFilter,
     RelatedDropdownFilter,
 )
-from unfold.decorators import display
+from unfold.decorators import action, display
 
+from modules.assets.admin.labels import print_labels, render_labels
 from modules.assets.forms import AssetForm
 from modules.assets.models import (
     Asset,
@@ -26,6 +27,7 @@ from modules.assets.models import (
 from modules.assets.resources import AssetResource
 from modules.assets.services.register import asset_save
 from opsplatform.admin import TenantModelAdmin, TenantTabularInline, tenant_site
+from opsplatform.admin.actions import renders_on_get
 
 STATUS_COLOURS = {
     AssetStatus.IN_STOCK: "info",
@@ -99,6 +101,8 @@ class MeterReadingInline(TenantTabularInline):
 class AssetAdmin(TenantModelAdmin):
     form = AssetForm
     resource_classes = [AssetResource]  # the export, with names (resources.py)
+    actions = [print_labels]  # labels of the chosen assets (admin/labels.py)
+    actions_detail = ["label"]
     list_display = [
         "tag",
         "name",
@@ -179,6 +183,14 @@ class AssetAdmin(TenantModelAdmin):
         from modules.assets.admin.fulfilment import fulfilment_urls
 
         return [*fulfilment_urls(self), *data_urls(self), *super().get_urls()]
+
+    def has_label_permission(self, request, object_id=None):
+        return request.user.has_perm("assets.view_asset")
+
+    @renders_on_get  # a page to print; it changes nothing
+    @action(description=_("Label"), url_path="label", icon="qr_code_2", permissions=["label"])
+    def label(self, request, object_id):
+        return render_labels(request, [self.get_object(request, object_id)])
 
     @display(description=_("asset request"))
     def request_link(self, obj):
