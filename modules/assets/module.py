@@ -84,6 +84,7 @@ MODULE = Module(
             "assets.view_supplier",
         ),
     ),
+    demo="modules.assets.demo.seed",
     feature=Feature(code="assets", label=_("Assets")),
     # An asset request's page links to the asset handed out for it (links.py).
     record_links=(
