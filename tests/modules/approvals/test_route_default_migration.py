@@ -5,6 +5,7 @@ security), and the history table's column leaves the chained rows as they were."
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -15,7 +16,14 @@ from modules.approvals.models import Route
 from opsplatform.tenancy import tenant_context
 from tests.db_roles import as_owner
 
-STEP = import_module("modules.approvals.migrations.0007_route_is_default")
+# Found by its name, whatever number it has among the app's migrations.
+(_NAME,) = [
+    path.stem
+    for path in Path(import_module("modules.approvals.migrations").__file__).parent.glob(
+        "*_route_is_default.py"
+    )
+]
+STEP = import_module(f"modules.approvals.migrations.{_NAME}")
 
 
 @pytest.mark.django_db(transaction=True)
