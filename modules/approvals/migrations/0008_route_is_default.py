@@ -32,7 +32,7 @@ def field():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("approvals", "0006_approver_named_by_kind"),
+        ("approvals", "0007_asset_kind_moves_to_assets"),
     ]
 
     operations = [
