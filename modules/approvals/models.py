@@ -43,11 +43,11 @@ def attachment_path(instance, filename: str) -> str:
 class RequestKind(models.TextChoices):
     """The codes of the kinds that ship with the engine, each defined (subject model,
     amount, route, hooks) in ``modules/approvals/kinds/<code>.py``. A module's own
-    kind has a code of its own; the ``kind`` columns accept every registered code."""
+    kind has a code of its own (assets' "asset", leave's "leave"); the ``kind``
+    columns accept every registered code."""
 
     PAYMENT = "payment", _("Payment")
     VAS = "vas", _("Value-added service")
-    ASSET = "asset", _("Asset")
     PURCHASE = "purchase", _("Purchase")
     SUBSCRIPTION = "subscription", _("Subscription")
 
@@ -582,4 +582,4 @@ class Delegation(TenantModel):
 
 
 # The kinds that ship with the engine: their subject models load with these.
-from modules.approvals.kinds import asset, payment, purchase, subscription, vas  # noqa: E402, F401
+from modules.approvals.kinds import payment, purchase, subscription, vas  # noqa: E402, F401

@@ -97,5 +97,10 @@ MODULE = Module(
     ),
     # The gate log's history, written until migration 0005: the gate log is its
     # own audit, but these rows are links of every company's audit chain.
-    retired_audit_tables=(RetiredAuditTable(table="approvals_historicalgatelog"),),
+    # The asset kind's history, written until migration 0007, when the kind moved
+    # to the assets module (modules/assets/models/requests.py).
+    retired_audit_tables=(
+        RetiredAuditTable(table="approvals_historicalgatelog"),
+        RetiredAuditTable(table="approvals_historicalassetdetails"),
+    ),
 )

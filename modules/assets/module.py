@@ -26,6 +26,34 @@ MODULE = Module(
     items=(
         _item(_("Assets"), "devices", "admin:assets_asset_changelist", 10, "assets.view_asset"),
         _item(
+            _("Custody"),
+            "assignment_ind",
+            "admin:assets_assignment_changelist",
+            30,
+            "assets.view_assignment",
+        ),
+        _item(
+            _("Work orders"),
+            "build",
+            "admin:assets_workorder_changelist",
+            50,
+            "assets.view_workorder",
+        ),
+        _item(
+            _("Maintenance plans"),
+            "event_repeat",
+            "admin:assets_maintenanceplan_changelist",
+            60,
+            "assets.view_maintenanceplan",
+        ),
+        _item(
+            _("Depreciation ledger"),
+            "account_balance",
+            "admin:assets_depreciationentry_changelist",
+            70,
+            "assets.view_depreciationentry",
+        ),
+        _item(
             _("Categories"),
             "category",
             "admin:assets_assetcategory_changelist",

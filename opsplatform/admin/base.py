@@ -346,6 +346,9 @@ class TenantModelAdmin(
         version: no list is left to narrow it, so the object's own rules decide.
         """
         tenant = require_current_tenant()
+        if not hasattr(self.model, "history"):
+            # An append-only record (a ledger, a log) is its own history.
+            raise Http404
         pk_name = self.model._meta.pk.attname
         object_id = unquote(object_id)
         live = self.get_queryset(request).filter(**{pk_name: object_id}).first()

@@ -7,17 +7,14 @@ next page; it needs ``billing.change_webhookevent`` (superusers have it).
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin, messages
-from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from unfold.decorators import action, display
+from unfold.decorators import display
 
-from opsplatform.admin import LandlordModelAdmin, landlord_site
+from opsplatform.admin import landlord_site
+from opsplatform.admin.retry import RetryQueueAdmin, retry_selected_action
 from opsplatform.billing.models import WebhookEvent
 from opsplatform.billing.webhooks.processing import event_retry
 
@@ -26,7 +23,8 @@ Status = WebhookEvent.Status
 
 
 @admin.register(WebhookEvent, site=landlord_site)
-class WebhookEventAdmin(LandlordModelAdmin):
+class WebhookEventAdmin(RetryQueueAdmin):
+    retry_permission = RETRY_PERMISSION
     list_display = [
         "stripe_id",
         "type",
@@ -54,23 +52,6 @@ class WebhookEventAdmin(LandlordModelAdmin):
         "payload_display",
     ]
     readonly_fields = fields
-    actions = ["retry_selected"]
-    actions_detail = ["retry_detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_retry_permission(self, request, object_id=None):
-        return request.user.has_perm(RETRY_PERMISSION)
-
-    def history_view(self, request, object_id, extra_context=None):
-        raise Http404  # not an audited table: its effects are in the subscriptions' history
 
     @display(
         description=_("status"),
@@ -88,10 +69,6 @@ class WebhookEventAdmin(LandlordModelAdmin):
     def short_error(self, obj):
         first = obj.error.splitlines()[0] if obj.error else "-"
         return (first[:80] + "…") if len(first) > 80 else first
-
-    @display(description=_("payload"))
-    def payload_display(self, obj):
-        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, sort_keys=True))
 
     def _retry(self, request, event_ids) -> None:
         done = failed = 0
@@ -122,14 +99,13 @@ class WebhookEventAdmin(LandlordModelAdmin):
         if not done and not failed:
             messages.warning(request, _("Only a failed event can be retried."))
 
-    @action(description=_("Retry selected failed events"), permissions=["retry"])
-    def retry_selected(self, request, queryset):
+    retry_selected = retry_selected_action(_("Retry selected failed events"))
+
+    def retry_rows(self, request, queryset) -> None:
         self._retry(
             request, list(queryset.filter(status=Status.FAILED).values_list("pk", flat=True))
         )
 
-    # POST only: the admin base answers a GET with a confirmation page.
-    @action(description=_("Retry"), url_path="retry", permissions=["retry"])
-    def retry_detail(self, request, object_id):
-        self._retry(request, [int(object_id)])
-        return redirect("admin:billing_webhookevent_change", int(object_id))
+    def retry_one(self, request, object_id: int):
+        self._retry(request, [object_id])
+        return redirect("admin:billing_webhookevent_change", object_id)

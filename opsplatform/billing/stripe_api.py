@@ -36,6 +36,10 @@ http_client = None
 ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
 THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
 
+# How the preview and the change prorate: the same in both, so the preview tells
+# the owner what the change will do.
+PRORATION = "create_prorations"
+
 # Stripe refuses a Checkout trial that ends sooner than this.
 CHECKOUT_TRIAL_MIN = timedelta(hours=48)
 
@@ -61,12 +65,20 @@ def client():
 class ChangePreview:
     """What a plan or interval change costs, from Stripe's invoice preview.
 
-    ``due_now`` is the proration for the rest of the current period: positive is
-    charged, negative credited (with ``create_prorations`` it is settled on the
-    next invoice, or at once when the change restarts the billing period, as an
-    interval change does). ``next_amount`` is the next invoice's total, proration
-    included, and ``next_date`` when it is charged. ``lines`` are the preview's
-    lines (description, amount).
+    The preview and the change both prorate (``PRORATION``): the unused part of the
+    current period is credited at the old price, the rest charged at the new one.
+    ``proration`` is the sum of those lines, positive charged, negative credited.
+    When it falls due depends on the change (Stripe's rules, docs/billing.md):
+
+    - a change of tier within the same interval keeps the billing period, so
+      nothing is charged now (``due_now`` is 0): the proration is added to the
+      next invoice, whose total (proration included) is ``next_amount``, charged
+      on ``next_date``;
+    - an interval change (monthly <-> yearly) restarts the billing period, so
+      Stripe invoices at once (``at_once``): the preview is that invoice, and
+      ``due_now`` is what it charges (negative: credited to the balance).
+
+    ``lines`` are the preview's lines (description, amount).
     """
 
     currency: str
@@ -74,6 +86,8 @@ class ChangePreview:
     next_amount: Decimal
     next_date: object | None = None  # datetime
     lines: list[tuple[str, Decimal]] = field(default_factory=list)
+    proration: Decimal = Decimal("0")
+    at_once: bool = False
 
 
 # -- conversions ----------------------------------------------------------------
@@ -239,12 +253,17 @@ def _item_of(stripe_subscription_id: str):
 
 
 def _is_proration(line) -> bool:
-    parent = line.get("parent") or {}
-    for key in ("subscription_item_details", "invoice_item_details"):
-        details = parent.get(key) or {}
-        if details.get("proration"):
-            return True
-    return bool(line.get("proration"))  # older API versions
+    """A proration of the subscription's own item. A pending invoice item on the
+    same invoice (``invoice_item_details``) is not this change's proration, even
+    when it says ``proration``; nor is the next period's charge."""
+    details = (line.get("parent") or {}).get("subscription_item_details") or {}
+    return bool(details.get("proration"))
+
+
+def _interval_of(item, subscription) -> str:
+    """The interval the subscription is billed at now, as Stripe has it."""
+    recurring = (item.get("price") or {}).get("recurring") or {}
+    return recurring.get("interval") or subscription.interval
 
 
 @_stripe_refusals
@@ -261,7 +280,7 @@ def preview_change(subscription, plan, interval: str) -> ChangePreview:
                 "subscription": stripe_id,
                 "subscription_details": {
                     "items": [{"id": item["id"], "price": price}],
-                    "proration_behavior": "create_prorations",
+                    "proration_behavior": PRORATION,
                     "proration_date": int(timezone.now().timestamp()),
                 },
             }
@@ -269,18 +288,26 @@ def preview_change(subscription, plan, interval: str) -> ChangePreview:
     )
     currency = preview.get("currency") or plan.currency
     lines = []
-    due_now = Decimal("0")
+    proration = Decimal("0")
     for line in (preview.get("lines") or {}).get("data") or []:
         value = amount(line.get("amount"), currency)
         lines.append((line.get("description") or "", value))
         if _is_proration(line):
-            due_now += value
+            proration += value
+    amount_due = amount(preview.get("amount_due"), currency)
+    # A new interval restarts the period: the previewed invoice is made and charged
+    # at once. Its amount due is never below 0; a negative total is a credit.
+    at_once = _interval_of(item, subscription) != interval
+    total = amount(preview.get("total"), currency)
+    due_now = (total if total < 0 else amount_due) if at_once else Decimal("0")
     return ChangePreview(
         currency=currency.upper(),
         due_now=due_now,
-        next_amount=amount(preview.get("amount_due"), currency),
+        next_amount=amount_due,
         next_date=moment(preview.get("next_payment_attempt") or preview.get("period_end")),
         lines=lines,
+        proration=proration,
+        at_once=at_once,
     )
 
 
@@ -294,8 +321,10 @@ def _apply(subscription, stripe_subscription, reason: str) -> None:
 
 @_stripe_refusals
 def change_plan(subscription, plan, interval: str) -> None:
-    """Move the Stripe subscription to ``plan``/``interval`` with proration; the
-    local row is updated from Stripe's answer (and again by the webhook)."""
+    """Move the Stripe subscription to ``plan``/``interval`` with proration, as
+    ``preview_change`` showed it: within the interval on the next invoice, for a
+    new interval at once. The local row is updated from Stripe's answer (and again
+    by the webhook)."""
     _require_configured()
     price = price_of(plan, interval)
     stripe_id = _require_stripe_subscription(subscription)
@@ -304,7 +333,7 @@ def change_plan(subscription, plan, interval: str) -> None:
         stripe_id,
         params={
             "items": [{"id": item["id"], "price": price}],
-            "proration_behavior": "create_prorations",
+            "proration_behavior": PRORATION,
         },
     )
     _apply(subscription, updated, f"plan changed to {plan.code} ({interval})")

@@ -47,7 +47,9 @@ PUBLIC_SCHEME = env("PUBLIC_SCHEME", "http" if DEBUG else "https")
 
 # The business modules, in the order their dashboard cards come (docs/modules.md). Removing one here (or with MODULES=... in the
 # environment) removes it from the product; one a module requires must stay.
-MODULES = env_list("MODULES", "modules.employees,modules.approvals,modules.leave,modules.projects")
+MODULES = env_list(
+    "MODULES", "modules.employees,modules.approvals,modules.leave,modules.projects,modules.assets"
+)
 
 INSTALLED_APPS = [
     "daphne",

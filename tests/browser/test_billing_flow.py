@@ -59,10 +59,12 @@ def test_the_owner_sees_usage_and_a_lock_previews_an_upgrade_and_a_webhook_moves
         page.get_by_test_id("upgrade-link").click()
 
         page.get_by_test_id("change-growth-month").click()
-        # Stripe's prorated preview, as the stub's invoice preview answers it.
-        expect(page.get_by_text("Charged now")).to_be_visible()
-        expect(page.locator("body")).to_contain_text("18.00 USD")
-        expect(page.locator("body")).to_contain_text("67.00 USD")
+        # Stripe's prorated preview, as the stub's invoice preview answers it: within
+        # the month the proration is added to the next invoice, nothing is charged now.
+        expect(page.get_by_text("Added to your next invoice", exact=True)).to_be_visible()
+        expect(page.get_by_test_id("proration")).to_have_text("18.00 USD")
+        expect(page.get_by_test_id("next-invoice")).to_contain_text("77.00 USD")
+        expect(page.get_by_text("Charged now", exact=True)).to_have_count(0)
         assert stub.last("POST", "/v1/invoices/create_preview") is not None
 
         # The change is made in Stripe (the portal, say); its webhook reaches the

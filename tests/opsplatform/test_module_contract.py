@@ -105,6 +105,18 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
             "Projects",
             ["Projects", "Time logs", "Labels", "Import tasks and time", "Export tasks and time"],
         ),
+        (
+            "Assets",
+            [
+                "Assets",
+                "Custody",
+                "Work orders",
+                "Maintenance plans",
+                "Depreciation ledger",
+                "Categories",
+                "Suppliers",
+            ],
+        ),
         ("People and access", ["Members", "Invitations"]),
     ]
 

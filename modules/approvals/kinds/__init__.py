@@ -5,8 +5,9 @@
   completeness check, default route, form and inlines, hooks).
 - ``register_kind``: the class decorator that makes it known.
 
-The five money kinds that ship with the engine are defined the same way, one
-file each: ``payment``, ``vas``, ``asset``, ``purchase``, ``subscription``.
+The four money kinds that ship with the engine are defined the same way, one
+file each: ``payment``, ``vas``, ``purchase``, ``subscription``. Modules define
+their own next to their models (leave, projects' timesheets, assets' requests).
 """
 
 from modules.approvals.kinds.amounts import (

@@ -84,6 +84,13 @@ def _live_subscription(request):
     return subscription
 
 
+def _figure(preview) -> dict:
+    """The one amount the preview leads with: what a new interval charges now, or
+    what a change within the interval adds to the next invoice."""
+    figure = preview.due_now if preview.at_once else preview.proration
+    return {"figure": figure, "credit": figure < 0, "credit_amount": -figure}
+
+
 @stripe_write(get_allowed=True)
 def change(request, site):
     """GET ``?plan=&interval=``: what the change costs now and next; POST: make it."""
@@ -125,8 +132,7 @@ def change(request, site):
             "interval": interval,
             "interval_label": dict(subscription.Interval.choices)[interval],
             "preview": preview,
-            "credit": preview.due_now < 0,
-            "credit_amount": -preview.due_now,
+            **_figure(preview),
         },
     )
 

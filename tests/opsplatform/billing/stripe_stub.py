@@ -124,6 +124,43 @@ def invoice(
     )
 
 
+def invoice_line(description: str, cents: int, kind: str, *, subscription_id: str) -> dict:
+    """One line of an invoice in the current API's shape (``parent`` says where it
+    comes from). ``kind``: ``"proration"`` (the subscription item, prorated),
+    ``"period"`` (the subscription item for a whole period, no proration) or
+    ``"invoice_item"`` (a pending invoice item: ``invoice_item_details`` only, and
+    it says ``proration`` as a proration invoice item left from an earlier
+    adjustment does; it is on the invoice, yet not this change's proration)."""
+    line = fixture("invoice")["lines"]["data"][0]
+    line.update(id=new_id("il"), amount=cents, description=description)
+    line["subscription"] = subscription_id if kind != "invoice_item" else None
+    if kind == "invoice_item":
+        line["parent"] = {
+            "type": "invoice_item_details",
+            "invoice_item_details": {
+                "invoice_item": new_id("ii"),
+                "proration": True,
+                "proration_details": {"credited_items": None},
+                "subscription": None,
+            },
+            "subscription_item_details": None,
+        }
+        return line
+    assert kind in ("proration", "period"), kind
+    line["parent"] = {
+        "type": "subscription_item_details",
+        "invoice_item_details": None,
+        "subscription_item_details": {
+            "invoice_item": new_id("ii") if kind == "proration" else None,
+            "proration": kind == "proration",
+            "proration_details": {"credited_items": None},
+            "subscription": subscription_id,
+            "subscription_item": new_id("si"),
+        },
+    }
+    return line
+
+
 def checkout_session(*, tenant, customer: str, subscription_id: str, plan: str = "") -> dict:
     return fixture(
         "checkout.session",
@@ -168,6 +205,15 @@ class Request:
     params: dict  # flattened form keys, as the SDK encoded them: "items[0][price]"
 
 
+# The preview of Starter monthly to Growth yearly: a new period, invoiced at once
+# (-9.50 + 490.00 + the pending invoice item's 10.00 = 490.50).
+TO_GROWTH_YEARLY = [
+    ("Unused time on Starter after 2 Dec 2026", -950, "proration"),
+    ("1 × Growth (at $490.00 / year)", 49000, "period"),
+    ("Remaining time on 2 extra seats after 20 Nov 2026", 1000, "invoice_item"),
+]
+
+
 class StripeStub(stripe.HTTPClient):
     """Answers the few endpoints billing calls, in Stripe's shapes."""
 
@@ -177,11 +223,13 @@ class StripeStub(stripe.HTTPClient):
         super().__init__()
         self.requests: list[Request] = []
         self.subscriptions: dict[str, dict] = {}
-        # The lines of the next invoice preview (amounts in cents, proration or not).
+        # The lines of the invoice preview (cents; kind as ``invoice_line`` takes it):
+        # Starter to Growth within the month, with an invoice item pending.
         self.preview_lines = [
-            ("Unused time on Starter after 2 Dec 2026", -1500, True),
-            ("Remaining time on Growth after 2 Dec 2026", 3300, True),
-            ("1 × Growth (at $49.00 / month)", 4900, False),
+            ("Unused time on Starter after 2 Dec 2026", -1500, "proration"),
+            ("Remaining time on Growth after 2 Dec 2026", 3300, "proration"),
+            ("1 × Growth (at $49.00 / month)", 4900, "period"),
+            ("Remaining time on 2 extra seats after 20 Nov 2026", 1000, "invoice_item"),
         ]
 
     # The SDK's interface.
@@ -259,19 +307,17 @@ class StripeStub(stripe.HTTPClient):
             found["cancel_at_period_end"] = params["cancel_at_period_end"] == "true"
 
     def preview(self, params: dict) -> dict:
-        lines = []
-        for description, cents, proration in self.preview_lines:
-            line = copy.deepcopy(fixture("invoice")["lines"]["data"][0])
-            line.update(id=new_id("il"), amount=cents, description=description)
-            line["parent"]["subscription_item_details"]["proration"] = proration
-            line["parent"]["invoice_item_details"]["proration"] = proration
-            lines.append(line)
-        total = sum(cents for _d, cents, _p in self.preview_lines)
+        subscription_id = params.get("subscription")
+        lines = [
+            invoice_line(description, cents, kind, subscription_id=subscription_id)
+            for description, cents, kind in self.preview_lines
+        ]
+        total = sum(cents for _d, cents, _k in self.preview_lines)
         preview = fixture(
             "invoice",
             id=None,
             customer=params.get("customer"),
-            amount_due=total,
+            amount_due=max(total, 0),  # Stripe's amount due is never negative
             total=total,
             subtotal=total,
             next_payment_attempt=int(time.time()) + 20 * 86400,

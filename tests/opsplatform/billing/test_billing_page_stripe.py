@@ -43,12 +43,25 @@ class Recorder:
 
     def preview_change(self, subscription, plan, interval):
         self._call("preview", plan.code, interval)
+        if interval != subscription.interval:  # a new interval: invoiced at once
+            return stripe_api.ChangePreview(
+                currency="usd",
+                due_now=Decimal("1457.33"),
+                next_amount=Decimal("1457.33"),
+                lines=[
+                    ("Unused time on Starter", Decimal("-32.67")),
+                    ("Growth", Decimal("1490.00")),
+                ],
+                proration=Decimal("-32.67"),
+                at_once=True,
+            )
         return stripe_api.ChangePreview(
             currency="usd",
-            due_now=Decimal("87.33"),
+            due_now=Decimal("0"),
             next_amount=Decimal("149.00"),
             next_date=timezone.now() + timedelta(days=30),
             lines=[("Unused time on Starter", Decimal("-32.67")), ("Growth", Decimal("120.00"))],
+            proration=Decimal("87.33"),
         )
 
     def change_plan(self, subscription, plan, interval):
@@ -174,11 +187,23 @@ def test_the_change_preview_shows_stripes_figures_and_changes_nothing(
     response = client.get(reverse("admin:billing_change"), {"plan": "growth", "interval": "month"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Charged now" in html and "87.33 USD" in html
+    # Within the month the proration waits for the next invoice: nothing is charged now.
+    assert "Added to your next invoice" in html and "87.33 USD" in html
+    assert "Charged now" not in html
     assert "149.00 USD" in html
     assert "Unused time on Starter" in html
     assert stripe.named("preview") == [("preview", "growth", "month")]
     assert stripe.named("change") == []
+
+
+def test_an_interval_change_previews_what_is_charged_now(stripe, paid_a, owner_a, client_for):
+    response = client_for(paid_a.tenant, owner_a).get(
+        reverse("admin:billing_change"), {"plan": "growth", "interval": "year"}
+    )
+    html = response.content.decode()
+    assert 'data-testid="due-now">1457.33 USD<' in html
+    assert "Charged now" in html
+    assert "next invoice" not in html.lower()
 
 
 def test_confirming_the_change_calls_stripe_once(stripe, paid_a, owner_a, client_for):

@@ -33,14 +33,27 @@ def test_preview_then_change_through_the_adapter(stub, paying, owner_a, client_f
     preview = client.get(reverse("admin:billing_change"), {"plan": "growth", "interval": "month"})
     assert preview.status_code == 200
     html = preview.content.decode()
-    # The stub's prorated invoice: -15.00 + 33.00 now, 67.00 next.
-    assert "Charged now" in html and "18.00 USD" in html
-    assert "67.00 USD" in html
+    # The stub's preview within the month: -15.00 + 33.00 of proration on the next
+    # invoice (the pending invoice item is not), whose total is 77.00.
+    assert 'Added to your next invoice</dt><dd data-testid="proration">18.00 USD<' in html
+    assert 'data-testid="next-invoice">77.00 USD' in html
+    assert "Charged now" not in html
 
     client.post(reverse("admin:billing_change"), {"plan": "growth", "interval": "month"})
     assert stub.last("POST", f"/v1/subscriptions/{paying.stripe_subscription}") is not None
     page = client.get(reverse("admin:billing")).content.decode()
     assert 'data-testid="plan-name">Growth<' in page
+
+
+def test_an_interval_change_is_previewed_as_charged_now(stub, paying, owner_a, client_for):
+    stub.preview_lines = s.TO_GROWTH_YEARLY
+    client = client_for(paying.tenant, owner_a)
+    html = client.get(
+        reverse("admin:billing_change"), {"plan": "growth", "interval": "year"}
+    ).content.decode()
+    # A new period starts: the whole previewed invoice is charged now.
+    assert 'Charged now</dt><dd data-testid="due-now">490.50 USD<' in html
+    assert "next invoice" not in html.lower()
 
 
 def test_a_company_without_a_row_is_not_sent_to_checkout(stub, tenant_a, owner_a, client_for):

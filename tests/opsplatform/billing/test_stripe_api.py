@@ -140,7 +140,7 @@ def test_the_portal_session_is_for_the_companys_customer(stub, paying):
 
 def test_the_preview_asks_stripe_for_the_prorated_invoice(stub, paying, plans):
     before = int(time.time())
-    preview = stripe_api.preview_change(paying, plans["growth"], "month")
+    stripe_api.preview_change(paying, plans["growth"], "month")
 
     item_id = stub.subscriptions[paying.stripe_subscription]["items"]["data"][0]["id"]
     asked = stub.last("POST", "/v1/invoices/create_preview").params
@@ -150,27 +150,84 @@ def test_the_preview_asks_stripe_for_the_prorated_invoice(stub, paying, plans):
     assert asked["subscription_details[items][0][price]"] == s.GROWTH_MONTH
     assert asked["subscription_details[proration_behavior]"] == "create_prorations"
     assert int(asked["subscription_details[proration_date]"]) >= before
-    # Stub lines: -15.00 and +33.00 of proration, 49.00 for the next month.
+    paying.refresh_from_db()
+    assert paying.plan.code == "starter"  # a preview changes nothing
+
+
+def test_a_tier_change_within_the_interval_is_prorated_on_the_next_invoice(stub, paying, plans):
+    # Stub lines: -15.00 and +33.00 of proration, 49.00 for the next month, and a
+    # pending invoice item of 10.00 whose invoice_item_details says proration.
+    preview = stripe_api.preview_change(paying, plans["growth"], "month")
+
     assert preview.currency == "USD"
-    assert preview.due_now == Decimal("18.00")
-    assert preview.next_amount == Decimal("67.00")
+    assert preview.at_once is False
+    assert preview.due_now == Decimal("0")  # nothing is charged now
+    assert preview.proration == Decimal("18.00")  # the invoice item is not counted
+    assert preview.next_amount == Decimal("77.00")  # Stripe's total, all four lines
     assert preview.next_date is not None
     assert [amount for _text, amount in preview.lines] == [
         Decimal("-15.00"),
         Decimal("33.00"),
         Decimal("49.00"),
+        Decimal("10.00"),
     ]
-    paying.refresh_from_db()
-    assert paying.plan.code == "starter"  # a preview changes nothing
 
 
-def test_a_downgrade_previews_a_credit(stub, paying, plans):
+def test_a_downgrade_within_the_interval_is_a_credit_on_the_next_invoice(stub, paying, plans):
     stub.preview_lines = [
-        ("Unused time on Growth", -3000, True),
-        ("Remaining on Starter", 1000, True),
+        ("Unused time on Growth", -3000, "proration"),
+        ("Remaining time on Starter", 1000, "proration"),
+        ("1 × Starter (at $19.00 / month)", 1900, "period"),
     ]
     preview = stripe_api.preview_change(paying, plans["starter"], "month")
-    assert preview.due_now == Decimal("-20.00")
+    assert (preview.at_once, preview.due_now) == (False, Decimal("0"))
+    assert preview.proration == Decimal("-20.00")
+    assert preview.next_amount == Decimal("0.00")  # a total of -1.00 goes to the balance
+
+
+def test_an_interval_change_restarts_the_period_and_is_charged_at_once(stub, paying, plans):
+    stub.preview_lines = s.TO_GROWTH_YEARLY
+    preview = stripe_api.preview_change(paying, plans["growth"], "year")
+
+    asked = stub.last("POST", "/v1/invoices/create_preview").params
+    assert asked["subscription_details[items][0][price]"] == s.GROWTH_YEAR
+    assert asked["subscription_details[proration_behavior]"] == "create_prorations"
+    assert preview.at_once is True
+    assert preview.proration == Decimal("-9.50")
+    # The preview is the invoice made now: every line of it is charged now.
+    assert preview.due_now == preview.next_amount == Decimal("490.50")
+
+
+def test_an_interval_change_with_more_credit_than_charge_is_credited_at_once(stub, paying, plans):
+    stub.subscriptions[paying.stripe_subscription] = s.subscription(
+        id=paying.stripe_subscription,
+        customer=paying.stripe_customer,
+        price=s.GROWTH_YEAR,
+        interval="year",
+    )
+    stub.preview_lines = [
+        ("Unused time on Growth after 2 Dec 2026", -40000, "proration"),
+        ("1 × Starter (at $19.00 / month)", 1900, "period"),
+    ]
+    preview = stripe_api.preview_change(paying, plans["starter"], "month")
+    assert preview.at_once is True
+    assert preview.due_now == Decimal("-381.00")  # Stripe's total: credited to the balance
+    assert preview.next_amount == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    ("kind", "counted"), [("proration", True), ("period", False), ("invoice_item", False)]
+)
+def test_only_the_subscription_items_prorations_are_proration(kind, counted):
+    line = s.invoice_line("a line", 1000, kind, subscription_id="sub_1")
+    assert stripe_api._is_proration(line) is counted
+
+
+def test_a_top_level_proration_flag_is_not_read():
+    # The current line shape has it only under parent.subscription_item_details.
+    line = s.invoice_line("a line", 1000, "period", subscription_id="sub_1")
+    line["proration"] = True
+    assert stripe_api._is_proration(line) is False
 
 
 def test_a_preview_is_refused_before_any_subscription(stub, trial, plans):

@@ -133,3 +133,14 @@ def test_staff_without_the_permission_cannot_retry(failed, client_for):
     assert client.post(retry_url(failed)).status_code == 403
     failed.refresh_from_db()
     assert failed.attempts == 1
+
+
+def test_the_list_action_retries_the_selected_failed_events(staff, failed):
+    page = staff.get(LIST_URL).content.decode()
+    assert "Retry selected failed events" in page
+    response = staff.post(
+        LIST_URL, {"action": "retry_selected", "_selected_action": [failed.pk]}, follow=True
+    )
+    assert "1 event failed again" in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.attempts == 2

@@ -129,3 +129,17 @@ def test_staff_without_the_retry_permission_only_look(tenant_a, client_for, comm
 
 def test_a_company_member_cannot_reach_the_list(tenant_a, owner_a, client_for):
     assert client_for(tenant_a, owner_a).get(LIST_URL).status_code == 404
+
+
+def test_the_list_action_retries_the_selected_failed_messages(
+    tenant_a, platform_admin, client_for, committed, sweep_at
+):
+    failed = failed_flaky(tenant_a, committed, sweep_at, failures=6)
+    client = client_for(None, platform_admin)
+    assert "Retry selected failed messages" in client.get(LIST_URL).content.decode()
+    with committed():
+        response = client.post(
+            LIST_URL, {"action": "retry_selected", "_selected_action": [failed.pk]}, follow=True
+        )
+    assert "1 messages will be tried again." in response.content.decode()
+    assert only_message(tenant_a, "tests.flaky").status == OutboxMessage.Status.DONE
