@@ -271,3 +271,22 @@ def test_the_queue_reads_in_constant_queries(
         page = client.get(QUEUE)
     assert page.content.decode().count('data-request="AST-') == 5
     assert len(five) == len(one)
+
+
+def test_several_assets_for_one_request_link_to_the_register_filtered_to_them(
+    chain,  # noqa: F811
+    finance,
+    laptops,
+    client_for,
+):
+    from modules.assets.links import request_assets_url
+
+    with tenant_context(chain.tenant):
+        approval = approved_request(chain, finance)
+        AssetFactory(category=laptops, tag="LAP-1", name="First", request=approval)
+        AssetFactory(category=laptops, tag="LAP-2", name="Second", request=approval)
+        AssetFactory(category=laptops, tag="LAP-3", name="Other")
+        url = request_assets_url(approval)
+    page = client_for(chain.tenant, finance).get(url)
+    assert page.status_code == 200
+    assert [a.tag for a in page.context["cl"].result_list] == ["LAP-1", "LAP-2"]
