@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from modules.assets.models import Asset, AssetEvent
 from modules.assets.workflow import AssetFlow, TransitionNotAllowed
@@ -61,17 +62,13 @@ def move_by_hand(*, asset: Asset, action: str, by, reason: str) -> Asset:
     return move(lock(asset), action, by=by, reason=reason.strip())
 
 
-def _past(text):
-    return text
-
-
 ACTION_PAST = {
-    "assign": _past("assigned"),
-    "transfer": _past("transferred"),
-    "return": _past("returned"),
-    "send_to_repair": _past("sent to repair"),
-    "back_from_repair": _past("brought back from repair"),
-    "retire": _past("retired"),
-    "reinstate": _past("reinstated"),
-    "dispose": _past("disposed of"),
+    "assign": gettext_lazy("assigned"),
+    "transfer": gettext_lazy("transferred"),
+    "return": gettext_lazy("returned"),
+    "send_to_repair": gettext_lazy("sent to repair"),
+    "back_from_repair": gettext_lazy("brought back from repair"),
+    "retire": gettext_lazy("retired"),
+    "reinstate": gettext_lazy("reinstated"),
+    "dispose": gettext_lazy("disposed of"),
 }

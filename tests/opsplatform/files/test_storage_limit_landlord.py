@@ -36,7 +36,7 @@ def _form_data(body: str) -> dict:
     return data
 
 
-def test_a_logo_past_the_companys_storage_is_refused_with_the_limit(  # noqa: F811
+def test_a_logo_past_the_companys_storage_is_refused_with_the_limit(
     tenant_a, platform_admin, client_for, media, on_plan
 ):
     on_plan(tenant_a, {"files.storage_mb": 1})
