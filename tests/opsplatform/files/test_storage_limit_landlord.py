@@ -10,6 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+# The fixtures media and on_plan are imported, and named as parameters below.
+# ruff: noqa: F811
 from tests.opsplatform.files.test_storage_limit import fill, media, on_plan  # noqa: F401
 
 pytestmark = pytest.mark.django_db
