@@ -7,9 +7,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
+from unfold.decorators import action
 
+from modules.assets.admin import maintenance_actions as work
 from modules.assets.models import MaintenancePlan, WorkOrder
 from opsplatform.admin import TenantModelAdmin, tenant_site
+from opsplatform.admin.actions import renders_on_get
 
 
 @admin.register(MaintenancePlan, site=tenant_site)
@@ -66,3 +69,26 @@ class WorkOrderAdmin(TenantModelAdmin):
             },
         ),
     ]
+
+    # Start, finish and cancel (admin/maintenance_actions.py): POST only.
+    actions_detail = ["start", "finish", "cancel"]
+
+    def has_manage_maintenance_permission(self, request, object_id=None):
+        return request.user.has_perm("assets.manage_maintenance")
+
+    @action(description=_("Start: into repair"), icon="build", permissions=["manage_maintenance"])
+    def start(self, request, object_id):
+        return work.start_view(self, request, object_id)
+
+    @renders_on_get  # a link to the finish form, which writes on its own POST
+    @action(
+        description=_("Finish: back in service"),
+        icon="task_alt",
+        permissions=["manage_maintenance"],
+    )
+    def finish(self, request, object_id):
+        return work.FinishWorkOrderPage.as_view(model_admin=self)(request, object_id=object_id)
+
+    @action(description=_("Cancel"), icon="cancel", permissions=["manage_maintenance"])
+    def cancel(self, request, object_id):
+        return work.cancel_view(self, request, object_id)
