@@ -3,8 +3,7 @@ takes the asset into repair and back; the work order's page runs it by POST."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as tz
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -212,12 +211,12 @@ def test_start_and_finish_take_the_asset_into_repair_and_back_with_downtime(acme
 
 
 def test_an_assigned_asset_is_returned_first_in_the_same_step(acme, keeper):
-    held = AssignmentFactory(assigned_at=datetime(2026, 5, 1, tzinfo=tz.utc))
+    held = AssignmentFactory(assigned_at=datetime(2026, 5, 1, tzinfo=UTC))
     order = WorkOrderFactory(asset=held.asset)
     with freeze_time("2026-06-01 09:00:00"):
         start_work_order(order, by=keeper)
     held.refresh_from_db()
-    assert held.returned_at == datetime(2026, 6, 1, 9, tzinfo=tz.utc)
+    assert held.returned_at == datetime(2026, 6, 1, 9, tzinfo=UTC)
     assert (held.condition_in, held.returned_by) == ("Sent to repair", keeper)
     assert not Assignment.objects.filter(asset=held.asset, returned_at__isnull=True).exists()
     assert list(AssetEvent.objects.filter(asset=held.asset).values_list("action", flat=True)) == [
