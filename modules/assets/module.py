@@ -69,4 +69,5 @@ MODULE = Module(
         ),
     ),
     feature=Feature(code="assets", label=_("Assets")),
+    cards=("modules.assets.dashboard.asset_cards",),
 )
