@@ -40,6 +40,13 @@ MODULE = Module(
             "assets.view_workorder",
         ),
         _item(
+            _("Maintenance calendar"),
+            "calendar_month",
+            "admin:assets_workorder_calendar",
+            55,
+            "assets.view_workorder",
+        ),
+        _item(
             _("Maintenance plans"),
             "event_repeat",
             "admin:assets_maintenanceplan_changelist",

@@ -5,6 +5,7 @@ the asset into repair and back (services/maintenance.py)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 from unfold.decorators import action
@@ -72,6 +73,18 @@ class WorkOrderAdmin(TenantModelAdmin):
 
     # Start, finish and cancel (admin/maintenance_actions.py): POST only.
     actions_detail = ["start", "finish", "cancel"]
+
+    def get_urls(self):
+        from modules.assets.admin.maintenance_calendar import MaintenanceCalendarPage
+
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "calendar/",
+                wrap(MaintenanceCalendarPage.as_view(model_admin=self)),
+                name="assets_workorder_calendar",
+            ),
+        ] + super().get_urls()
 
     def has_manage_maintenance_permission(self, request, object_id=None):
         return request.user.has_perm("assets.manage_maintenance")

@@ -299,3 +299,74 @@ def test_an_employee_cannot_run_work_orders(tenant_a, make_member, client_for):
     with tenant_context(tenant_a):
         order.refresh_from_db()
         assert order.status == WorkOrder.Status.OPEN
+
+
+# The calendar and the reliability figures
+
+
+def test_the_calendar_shows_the_months_work_orders_and_planned_services(
+    tenant_a, keeper, client_for
+):
+    with tenant_context(tenant_a):
+        van = AssetFactory(name="Van")
+        WorkOrderFactory(asset=van, title="Brakes", due_on=date(2026, 7, 14))
+        WorkOrderFactory(asset=van, title="August job", due_on=date(2026, 8, 3))
+        monthly = plan(title="Oil change", asset=van, every_months=1, starts_on=date(2026, 5, 20))
+        open_due_work_orders(date(2026, 6, 20))  # June's occurrence has its work order
+    client = client_for(tenant_a, keeper)
+    url = reverse("admin:assets_workorder_calendar")
+    page = client.get(url, {"month": "2026-07"}).content.decode()
+    assert "Brakes" in page and "August job" not in page
+    assert "Oil change" in page and "Planned" in page  # July 20, not opened yet
+    assert "?month=2026-06" in page and "?month=2026-08" in page
+    june = client.get(url, {"month": "2026-06"}).content.decode()
+    assert june.count("Oil change") == 1  # the work order, not also the plan
+    with tenant_context(tenant_a):
+        assert WorkOrder.objects.get(plan=monthly).due_on == date(2026, 6, 20)
+
+    def count(month) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"month": month}).status_code == 200
+        return len(queries)
+
+    before = count("2026-07")
+    with tenant_context(tenant_a):
+        for day in range(1, 6):
+            WorkOrderFactory(asset=AssetFactory(), due_on=date(2026, 7, day))
+            plan(every_months=1, starts_on=date(2026, 1, day))
+    assert count("2026-07") == before
+
+
+def test_an_employee_has_no_calendar(tenant_a, make_member, client_for):
+    worker = make_member(tenant_a, "wes@acme.test")
+    response = client_for(tenant_a, worker).get(reverse("admin:assets_workorder_calendar"))
+    assert response.status_code in (302, 403)
+
+
+@freeze_time("2026-07-01 12:00:00")
+def test_mtbf_and_mttr_per_category_by_hand(acme):
+    from modules.assets.selectors_maintenance import reliability
+
+    vans = AssetCategoryFactory(name="Vans")
+    a = AssetFactory(category=vans, in_service_date=date(2026, 1, 1))  # 181 days
+    b = AssetFactory(category=vans, purchase_date=date(2026, 4, 1))  # 91 days
+    AssetFactory(category=vans, status=AssetStatus.DISPOSED)  # off the books
+
+    def repair(asset, start, end=None, kind=WorkOrder.Kind.CORRECTIVE):
+        WorkOrderFactory(
+            asset=asset,
+            kind=kind,
+            status=WorkOrder.Status.DONE if end else WorkOrder.Status.IN_PROGRESS,
+            started_at=datetime.fromisoformat(start).replace(tzinfo=UTC),
+            finished_at=datetime.fromisoformat(end).replace(tzinfo=UTC) if end else None,
+        )
+
+    repair(a, "2026-02-01 10:00", "2026-02-02 10:00")  # 24 hours
+    repair(b, "2026-05-01 08:00", "2026-05-01 20:00")  # 12 hours
+    repair(a, "2026-06-30 00:00")  # still in repair: a failure, no downtime yet
+    repair(a, "2026-03-01 00:00", "2026-03-05 00:00", kind=WorkOrder.Kind.PREVENTIVE)
+    AssetCategoryFactory(name="Idle")
+    [row] = [r for r in reliability(date(2026, 7, 1)) if r.category == "Vans"]
+    # 272 days in service less 1.5 days down; three failures; two repairs of 36 h.
+    assert (row.failures, row.repaired, row.operating_days) == (3, 2, 270.5)
+    assert (row.mtbf_days, row.mttr_hours) == (90.17, 18.0)
