@@ -75,6 +75,7 @@ MODULE = Module(
             "assets.view_supplier",
         ),
     ),
+    demo="modules.assets.demo.seed",
     feature=Feature(code="assets", label=_("Assets")),
     cards=("modules.assets.dashboard.asset_cards",),
 )
