@@ -49,6 +49,13 @@ MODULE = Module(
             "assets.view_workorder",
         ),
         _item(
+            _("Maintenance calendar"),
+            "calendar_month",
+            "admin:assets_workorder_calendar",
+            55,
+            "assets.view_workorder",
+        ),
+        _item(
             _("Maintenance plans"),
             "event_repeat",
             "admin:assets_maintenanceplan_changelist",
@@ -96,4 +103,5 @@ MODULE = Module(
             check="modules.assets.links.may_see_request_assets",
         ),
     ),
+    cards=("modules.assets.dashboard.asset_cards",),
 )
