@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import Feature, Module, SidebarGroup, SidebarItem
+from opsplatform.contract import Feature, Holding, Module, RecordLink, SidebarGroup, SidebarItem
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -25,6 +25,14 @@ MODULE = Module(
     groups=(SidebarGroup(key="assets", title=_("Assets"), order=40, collapsible=False),),
     items=(
         _item(_("Assets"), "devices", "admin:assets_asset_changelist", 10, "assets.view_asset"),
+        # What the signed-in person holds (admin/my_assets.py).
+        _item(
+            _("My assets"),
+            "laptop_chromebook",
+            "admin:assets_my_assets",
+            20,
+            "assets.view_my_assets",
+        ),
         _item(
             _("Custody"),
             "assignment_ind",
@@ -69,4 +77,22 @@ MODULE = Module(
         ),
     ),
     feature=Feature(code="assets", label=_("Assets")),
+    # An employee's page links to what they hold; a leaver's termination page lists it.
+    record_links=(
+        RecordLink(
+            model="employees.Employee",
+            title=_("Assets held"),
+            icon="devices",
+            url="modules.assets.links.assets_held_url",
+            check="modules.assets.links.may_see_holdings",
+        ),
+    ),
+    holdings=(
+        Holding(
+            model="employees.Employee",
+            title=_("Assets"),
+            items="modules.assets.links.held_by",
+            check="modules.assets.links.may_see_holdings",
+        ),
+    ),
 )

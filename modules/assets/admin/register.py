@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
+from modules.assets.admin.custody_actions import CUSTODY_ACTIONS, CustodyActions
 from modules.assets.forms import AssetForm
 from modules.assets.models import (
     Asset,
@@ -93,8 +94,10 @@ class MeterReadingInline(TenantTabularInline):
 
 
 @admin.register(Asset, site=tenant_site)
-class AssetAdmin(TenantModelAdmin):
+class AssetAdmin(CustodyActions, TenantModelAdmin):
     form = AssetForm
+    # Assign, Return, Transfer (admin/custody_actions.py), as the status allows.
+    actions_detail = [*CUSTODY_ACTIONS]
     list_display = [
         "tag",
         "name",
