@@ -64,7 +64,7 @@ class ConditionForm(forms.Form):
         widget=UnfoldAdminTextareaWidget(attrs={"rows": 3}),
     )
     photos = PhotosField(
-        label=_("Photos"), required=False, help_text=_("Images or PDFs, up to 10 MB each.")
+        label=_("Photos"), required=False, help_text=_("Photos or documents, up to 10 MB each.")
     )
 
 

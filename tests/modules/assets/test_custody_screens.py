@@ -271,3 +271,38 @@ def test_the_assets_held_link_opens_the_persons_open_custody(office, client_for)
 
     assert listing.status_code == 200
     assert "LAP-00010" in listing.text and "LAP-00011" not in listing.text
+
+
+def test_photos_uploaded_with_the_handover_are_kept_on_the_assignment(office, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from modules.assets.models import AssetFile
+    from tests.factories import sample_upload
+
+    name, content = sample_upload(AssetFile._meta.get_field("file"))
+    asset = made(office)
+    response = client_for(office.tenant, office.hr).post(
+        ASSET.format(asset.pk) + "assign/",
+        {
+            "employee": office.max_employee.pk,
+            "photos": [SimpleUploadedFile(name, content), SimpleUploadedFile(name, content)],
+        },
+    )
+    assert response.status_code == 302, response.text
+    with tenant_context(office.tenant):
+        files = AssetFile.objects.filter(asset=asset, kind=AssetFile.Kind.HANDOVER)
+        assert files.count() == 2
+        assert {f.assignment_id for f in files} == {Assignment.objects.get(asset=asset).pk}
+
+
+def test_a_bad_photo_is_named_on_the_form_and_nothing_is_assigned(office, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    asset = made(office)
+    response = client_for(office.tenant, office.hr).post(
+        ASSET.format(asset.pk) + "assign/",
+        {"employee": office.max_employee.pk, "photos": [SimpleUploadedFile("run.exe", b"MZ junk")]},
+    )
+    assert response.status_code == 200
+    assert "run.exe" in response.text
+    assert state(office, asset) == (AssetStatus.IN_STOCK, 0, 0)
