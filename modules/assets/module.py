@@ -76,6 +76,7 @@ MODULE = Module(
             "assets.view_supplier",
         ),
     ),
+    demo="modules.assets.demo.seed",
     feature=Feature(code="assets", label=_("Assets")),
     # An employee's page links to what they hold; a leaver's termination page lists it.
     record_links=(
