@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from opsplatform.contract import Feature, Module, RecordLink, SidebarGroup, SidebarItem
+from opsplatform.contract import Feature, Holding, Module, RecordLink, SidebarGroup, SidebarItem
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -33,6 +33,14 @@ MODULE = Module(
             15,
             "assets.fulfil_asset_requests",
             badge="modules.assets.admin.fulfilment.queue_badge",
+        ),
+        # What the signed-in person holds (admin/my_assets.py).
+        _item(
+            _("My assets"),
+            "laptop_chromebook",
+            "admin:assets_my_assets",
+            20,
+            "assets.view_my_assets",
         ),
         _item(
             _("Custody"),
@@ -93,7 +101,8 @@ MODULE = Module(
     ),
     demo="modules.assets.demo.seed",
     feature=Feature(code="assets", label=_("Assets")),
-    # An asset request's page links to the asset handed out for it (links.py).
+    # An asset request's page links to the asset handed out for it; an employee's
+    # page links to what they hold; a leaver's termination page lists it.
     record_links=(
         RecordLink(
             model="approvals.ApprovalRequest",
@@ -101,6 +110,21 @@ MODULE = Module(
             icon="devices",
             url="modules.assets.links.request_assets_url",
             check="modules.assets.links.may_see_request_assets",
+        ),
+        RecordLink(
+            model="employees.Employee",
+            title=_("Assets held"),
+            icon="devices",
+            url="modules.assets.links.assets_held_url",
+            check="modules.assets.links.may_see_holdings",
+        ),
+    ),
+    holdings=(
+        Holding(
+            model="employees.Employee",
+            title=_("Assets"),
+            items="modules.assets.links.held_by",
+            check="modules.assets.links.may_see_holdings",
         ),
     ),
     cards=("modules.assets.dashboard.asset_cards",),

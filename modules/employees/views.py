@@ -27,6 +27,7 @@ from modules.employees.services import import_jobs
 from modules.employees.services.import_jobs import ImportStart
 from opsplatform.admin import tenant_site
 from opsplatform.admin.pages import AdminPage
+from opsplatform.contract.registry import holdings_of
 from opsplatform.importing.files import max_rows
 from opsplatform.refusals import Refused, show_refusal
 
@@ -251,13 +252,26 @@ class TerminatePage(AdminPage):
             show_refusal(request, refusal, form=form)
             return self._page(form)
         messages.success(request, _("%(name)s is terminated.") % {"name": employee.full_name})
+        # Termination never waits on what they hold; HR is told what to get back.
+        for holding in holdings_of(request, employee):
+            messages.warning(
+                request,
+                _("%(name)s still holds (%(what)s): %(items)s.")
+                % {
+                    "name": employee.full_name,
+                    "what": holding["title"],
+                    "items": ", ".join(label for label, _url in holding["items"]),
+                },
+            )
         return HttpResponseRedirect(reverse("admin:employees_employee_change", args=[employee.pk]))
 
     def _page(self, form):
         reports = self.employee.direct_reports.exclude(status=Employee.Status.TERMINATED).order_by(
             "last_name"
         )
-        return self.render(employee=self.employee, form=form, reports=reports)
+        # What other modules say they still hold (a laptop, a badge): listed, not blocking.
+        holdings = holdings_of(self.request, self.employee)
+        return self.render(employee=self.employee, form=form, reports=reports, holdings=holdings)
 
 
 # -- self-service (the org chart is in modules/employees/org_chart.py) ------------------

@@ -136,6 +136,24 @@ class RecordLink:
 
 
 @dataclass(frozen=True)
+class Holding:
+    """What a record still holds in another part of the product (a leaver's
+    laptop), listed where the record is closed, so nothing is lost silently and
+    the part that closes it never names the part that holds.
+
+    ``model`` is the record's model label (``"employees.Employee"``); ``items``
+    takes the record and returns ``(label, url)`` pairs, the url where the thing
+    is taken back; ``check`` takes the request and the record and says whether
+    this person sees the list.
+    """
+
+    model: str
+    title: str  # lazy
+    items: Ref
+    check: Ref | None = None
+
+
+@dataclass(frozen=True)
 class LiveTopic:
     """Something a page may follow on the workspace socket beyond its company and
     its person: one project's board, say.
@@ -182,6 +200,7 @@ class Module:
     under ``<name>.``. ``retired_audit_tables`` are the module's audit tables that
     are no longer written but stay in the chain (``RetiredAuditTable``).
     ``record_links`` are links it adds to other parts' record pages (``RecordLink``).
+    ``holdings`` are what a record of another part still holds here (``Holding``).
     ``live_topics`` are what its pages may follow on the workspace socket (``LiveTopic``).
     ``feature`` switches the whole module on (its addresses, sidebar, cards, topics);
     ``features`` are further flags it gates parts of itself by (``Feature.urls``,
@@ -203,6 +222,7 @@ class Module:
     activity: tuple[ActivityKind, ...] = ()
     retired_audit_tables: tuple[RetiredAuditTable, ...] = ()
     record_links: tuple[RecordLink, ...] = ()
+    holdings: tuple[Holding, ...] = ()
     live_topics: tuple[LiveTopic, ...] = ()
     # Set by discovery: the dotted name of the app that declared it.
     app: str = field(default="", compare=False)

@@ -28,6 +28,7 @@ from opsplatform.contract.declarations import (
     SITES,
     ActivityKind,
     Feature,
+    Holding,
     Limit,
     LiveTopic,
     Module,
@@ -227,6 +228,29 @@ def record_links(model_label: str) -> list[RecordLink]:
     return [
         link for module in discover() for link in module.record_links if link.model == model_label
     ]
+
+
+def holdings(model_label: str) -> list[Holding]:
+    """Every installed module's holdings of records of ``model_label``."""
+    return [
+        holding
+        for module in discover()
+        for holding in module.holdings
+        if holding.model == model_label
+    ]
+
+
+def holdings_of(request, record) -> list[dict]:
+    """What ``record`` still holds across the installed modules, as this person
+    may see it: ``{"title", "items": [(label, url), ...]}`` for each non-empty one."""
+    shown = []
+    for holding in holdings(record._meta.label):
+        if holding.check is not None and not resolve(holding.check)(request, record):
+            continue
+        items = list(resolve(holding.items)(record))
+        if items:
+            shown.append({"title": holding.title, "items": items})
+    return shown
 
 
 def live_topics() -> dict[str, LiveTopic]:

@@ -109,6 +109,7 @@ def test_the_owners_sidebar_is_composed_from_the_declarations(tenant_a, owner_a,
             "Assets",
             [
                 "Assets",
+                "My assets",
                 "Custody",
                 "Work orders",
                 "Maintenance calendar",

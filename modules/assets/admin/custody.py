@@ -5,10 +5,12 @@ is read-only."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import RangeDateFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
+from modules.assets.admin.my_assets import MyAssetsPage
 from modules.assets.models import Assignment
 from opsplatform.admin import TenantModelAdmin, tenant_site
 
@@ -74,6 +76,18 @@ class AssignmentAdmin(TenantModelAdmin):
     @display(description=_("holder"))
     def holder_display(self, obj):
         return obj.holder
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # An employee's page links here narrowed to them (links.assets_held_url).
+        if lookup == "employee__id__exact":
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("mine/", wrap(MyAssetsPage.as_view(model_admin=self)), name="assets_my_assets"),
+        ] + super().get_urls()
 
     def has_add_permission(self, request):
         return False

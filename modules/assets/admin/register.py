@@ -14,6 +14,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import action, display
 
+from modules.assets.admin.custody_actions import CUSTODY_ACTIONS, CustodyActions
 from modules.assets.admin.labels import print_labels, render_labels
 from modules.assets.forms import AssetForm
 from modules.assets.models import (
@@ -98,11 +99,12 @@ class MeterReadingInline(TenantTabularInline):
 
 
 @admin.register(Asset, site=tenant_site)
-class AssetAdmin(TenantModelAdmin):
+class AssetAdmin(CustodyActions, TenantModelAdmin):
     form = AssetForm
     resource_classes = [AssetResource]  # the export, with names (resources.py)
     actions = [print_labels]  # labels of the chosen assets (admin/labels.py)
-    actions_detail = ["label"]
+    # Assign, Return, Transfer (admin/custody_actions.py), as the status allows.
+    actions_detail = [*CUSTODY_ACTIONS, "label"]
     list_display = [
         "tag",
         "name",

@@ -1,0 +1,1 @@
+"""Reads of the assets module, one file per area; other modules read through these."""
