@@ -11,35 +11,17 @@ other.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from modules.assets.models import Asset, AssetCategory, AssetRequest, AssetStatus, Assignment
-from modules.assets.services.lifecycle import lock, move
+from modules.assets.services.custody import assign
+from modules.assets.services.lifecycle import lock
 from modules.assets.services.register import asset_save
 from modules.employees.models import Employee
 from opsplatform.refusals import Refused
-
-
-def assign(asset, employee, *, expected_return=None, condition="", by, request) -> Assignment:
-    # Until custody's service (services/custody.py) is on main: the same steps,
-    # the asset's lock, the lifecycle move and the one open assignment.
-    asset = lock(asset)
-    move(asset, "assign", by=by, reason=_("To %(holder)s") % {"holder": employee})
-    try:
-        with transaction.atomic():
-            return Assignment.objects.create(
-                asset=asset,
-                employee=employee,
-                expected_return=expected_return,
-                condition_out=condition,
-                assigned_by=by,
-                request=request,
-            )
-    except IntegrityError:
-        raise Refused(_("This asset is already held by someone.")) from None
 
 
 def waiting() -> QuerySet[AssetRequest]:
