@@ -1,0 +1,1 @@
+"""What the assets module reads for its screens, reports and other modules."""
