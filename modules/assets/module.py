@@ -54,6 +54,13 @@ MODULE = Module(
             "assets.view_depreciationentry",
         ),
         _item(
+            _("Asset reports"),
+            "summarize",
+            "admin:assets_reports_depreciation",
+            75,
+            "assets.view_asset_reports",
+        ),
+        _item(
             _("Categories"),
             "category",
             "admin:assets_assetcategory_changelist",

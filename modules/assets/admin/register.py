@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
+from modules.assets.admin.depreciation_actions import DepreciationActions
 from modules.assets.forms import AssetForm
 from modules.assets.models import (
     Asset,
@@ -93,7 +94,7 @@ class MeterReadingInline(TenantTabularInline):
 
 
 @admin.register(Asset, site=tenant_site)
-class AssetAdmin(TenantModelAdmin):
+class AssetAdmin(DepreciationActions, TenantModelAdmin):
     form = AssetForm
     list_display = [
         "tag",
@@ -118,7 +119,15 @@ class AssetAdmin(TenantModelAdmin):
     search_help_text = _("Tag, name or serial number")
     ordering = ["tag"]
     autocomplete_fields = ["supplier"]
-    readonly_fields = ["status_badge", "request", "disposed_on", "disposal_kind", "disposal_gain"]
+    readonly_fields = [
+        "status_badge",
+        "request",
+        "disposed_on",
+        "disposal_kind",
+        "disposal_gain",
+        "depreciation_schedule",  # admin/schedule.py
+    ]
+    actions_detail = ["revalue_asset", "dispose_asset"]  # admin/depreciation_actions.py
     inlines = [AssetFileInline, MeterReadingInline, CustodyInline, EventInline]
     fieldsets = [
         (None, {"fields": [("tag", "name"), ("category", "serial_number"), "status_badge"]}),
@@ -137,6 +146,7 @@ class AssetAdmin(TenantModelAdmin):
                 ]
             },
         ),
+        (_("Schedule"), {"fields": ["depreciation_schedule"], "classes": ["collapse"]}),
         (_("Notes"), {"fields": ["notes", "request"]}),
         (_("Disposal"), {"fields": [("disposed_on", "disposal_kind", "disposal_gain")]}),
     ]
@@ -148,6 +158,8 @@ class AssetAdmin(TenantModelAdmin):
             fieldsets.insert(1, (_("Custom fields"), {"fields": form}))
         if obj is None or obj.status != AssetStatus.DISPOSED:
             fieldsets = [item for item in fieldsets if item[0] != _("Disposal")]
+        if obj is None:
+            fieldsets = [item for item in fieldsets if item[0] != _("Schedule")]
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
