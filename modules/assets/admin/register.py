@@ -73,6 +73,10 @@ class CustodyInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ["-assigned_at", "-pk"]
 
+    def get_queryset(self, request):
+        # Each row shows its holder and names its asset: joined, not a query each.
+        return super().get_queryset(request).select_related("asset", "employee", "department")
+
 
 class EventInline(ReadOnlyInline):
     model = AssetEvent
@@ -80,6 +84,9 @@ class EventInline(ReadOnlyInline):
     fields = ["at", "action", "from_status", "to_status", "reason", "by"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 class MeterReadingInline(TenantTabularInline):

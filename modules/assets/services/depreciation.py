@@ -249,9 +249,12 @@ def _post(assets, until: date, *, by=None) -> PostingReport:
     units = readings_by_asset(metered) if metered else {}
     pending: list[DepreciationEntry] = []
     for row in rows:
+        ledger = books.get(row["pk"], Ledger())
+        if ledger.last_posted is not None and ledger.last_posted >= report.month:
+            continue  # posted up to the month already: no schedule to compute
         entries = due_entries(
             row,
-            books.get(row["pk"], Ledger()),
+            ledger,
             until,
             tenant_id=tenant_id,
             units=units.get(row["pk"]),

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 
 from modules.assets.models import AssetStatus, DepreciationEntry
@@ -209,3 +210,23 @@ def test_hr_may_not_revalue_or_dispose(tenant_a, books, make_member, client_for)
             client.post(url, {"new_value": "1", "on": "2025-06-01", "reason": "x"}).status_code
             == 403
         )
+
+
+def test_the_asset_page_costs_the_same_queries_however_long_its_history(
+    tenant_a, finance, client_for
+):
+    client = client_for(tenant_a, finance)
+    with tenant_context(tenant_a):
+        young, old = AssetFactory(purchase_date=date(2025, 5, 1)), AssetFactory()
+        post_month(date(2025, 5, 1))
+        for _ in range(3):
+            AssignmentFactory(asset=old, returned_at=timezone.now())
+
+    def queries(asset):
+        url = reverse("admin:assets_asset_change", args=[asset.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    assert queries(old) == queries(young)
