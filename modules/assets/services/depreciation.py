@@ -115,8 +115,8 @@ def asset_row(asset: Asset) -> dict:
 # Assets bought together (a batch of laptops) share a basis: their schedule is
 # computed once per run. Bounded, so a long-running worker does not grow.
 @lru_cache(maxsize=4096)
-def _cached(basis, units, opening, restart) -> tuple[schedules.Month, ...]:
-    kwargs = {"units_by_month": dict(units)} if units else {}
+def _cached(basis, units, opening, restart, until=None) -> tuple[schedules.Month, ...]:
+    kwargs = {"units_by_month": dict(units), "until": until} if units else {"until": until}
     if restart is not None:
         kwargs.update(opening_book_value=opening, from_period=restart)
     return tuple(schedules.schedule(basis, **kwargs))
@@ -186,16 +186,18 @@ def readings_by_asset(asset_ids) -> dict[int, dict[date, Decimal]]:
     return {pk: units_by_month(rows) for pk, rows in readings.items()}
 
 
-def current_schedule(row: dict, ledger: Ledger, units=None) -> tuple[schedules.Month, ...]:
+def current_schedule(
+    row: dict, ledger: Ledger, units=None, until: date | None = None
+) -> tuple[schedules.Month, ...]:
     """The schedule the asset is on now: from its purchase, or restarted by its
     last revaluation in the month after it (the revaluation's month is posted
-    before it, see ``revalue``)."""
+    before it, see ``revalue``). ``until``: its months up to that month only."""
     basis = basis_of(row)
     frozen_units = tuple(sorted((units or {}).items())) or None
     if ledger.revalued_on is None:
-        return _cached(basis, frozen_units, None, None)
+        return _cached(basis, frozen_units, None, None, until)
     restart = schedules.add_months(schedules.month_start(ledger.revalued_on), 1)
-    return _cached(basis, frozen_units, ledger.revalued_to, restart)
+    return _cached(basis, frozen_units, ledger.revalued_to, restart, until)
 
 
 def due_entries(row: dict, ledger: Ledger, until: date, *, tenant_id: int, units=None, by=None):
@@ -212,8 +214,8 @@ def due_entries(row: dict, ledger: Ledger, until: date, *, tenant_id: int, units
             book_value=item.book_value,
             created_by=by,
         )
-        for item in current_schedule(row, ledger, units)
-        if last < item.period <= month and item.amount != 0
+        for item in current_schedule(row, ledger, units, until=month)
+        if last < item.period and item.amount != 0
     ]
 
 
