@@ -36,7 +36,8 @@ MODULE = Module(
     # A plan's flag for programmatic access: whatever serves the API lists its URL
     # names in ``urls`` (none yet; docs/billing.md, "Feature gating").
     features=(Feature(code="api", label=_("API access")),),
-    # Shown on the billing page; uploads are not refused by it (docs/billing.md, "Limits").
+    # No rows use it up: every upload checks it (opsplatform/files/fields.py;
+    # docs/billing.md, "File storage").
     limits=(
         Limit(
             code="files.storage_mb",

@@ -37,8 +37,14 @@ def tenant_create(
     logo=None,
     owner_email: str = "",
     invited_by: User | None = None,
+    send_invitation: bool = True,
 ) -> Tenant:
-    """A new company with its ``<slug>.<base domain>`` address, and its owner invited."""
+    """A new company with its ``<slug>.<base domain>`` address, and its owner invited.
+
+    ``send_invitation=False`` makes the invitation without emailing it: a company
+    that signs itself up sends its owner straight to the invitation page, and the
+    verification email it already sent is the way back (docs/billing.md).
+    """
     tenant = Tenant(
         name=name,
         slug=slug,
@@ -58,6 +64,7 @@ def tenant_create(
             roles=[RoleCode.OWNER],
             invited_by=invited_by,
             as_platform=True,
+            send_email=send_invitation,
         )
     return tenant
 
@@ -252,8 +259,10 @@ def invitation_create(
     roles,
     invited_by: User | None,
     as_platform: bool = False,
+    send_email: bool = True,
 ) -> Invitation:
-    """Invite someone by email; the email goes out once the transaction commits."""
+    """Invite someone by email; the email goes out once the transaction commits
+    (unless ``send_email`` is False: the caller hands the link over itself)."""
     email = User.objects.normalize_email(email.strip()).lower()
     codes = _clean_roles(roles)
     with tenant_context(tenant):
@@ -277,7 +286,8 @@ def invitation_create(
         invitation = Invitation(tenant=tenant, email=email, roles=codes, invited_by=invited_by)
         invitation.full_clean()
         invitation.save()
-    _send_invitation_after_commit(invitation)
+    if send_email:
+        _send_invitation_after_commit(invitation)
     return invitation
 
 

@@ -10,14 +10,14 @@ from django.contrib import messages
 from django.contrib.admin.utils import display_for_field
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
-from unfold.decorators import display
+from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 
 from modules.approvals import services, views
@@ -33,6 +33,7 @@ from modules.approvals.models import (
     RouteGate,
     StepStatus,
 )
+from modules.approvals.route_forms import RouteForm, RouteGateFormSet
 from modules.approvals.selectors import stuck_steps, visible_requests
 from opsplatform.admin.autocomplete import open_choice_search
 from opsplatform.admin.base import (
@@ -299,6 +300,7 @@ def _kind_of_field(name: str):
 
 class RouteGateInline(TenantStackedInline):
     model = RouteGate
+    formset = RouteGateFormSet
     # Searched, not listed: a select of every member is 100,000 options in a big company.
     autocomplete_fields = ["person", "escalate_to"]
     # One card per gate: who decides, when it applies, how long it may take.
@@ -323,10 +325,48 @@ class RouteGateInline(TenantStackedInline):
 
 @admin.register(Route, site=tenant_site)
 class RouteAdmin(TenantModelAdmin):
-    list_display = ["name", "kind", "gate_chain", "updated_at"]
+    form = RouteForm
+    list_display = ["name", "kind", "gate_chain", "customised", "updated_at"]
     fields = ["kind", "name"]
     inlines = [RouteGateInline]
     change_form_template = "approvals/route_change_form.html"
+    actions_detail = ["reset_to_default"]
+
+    def save_model(self, request, obj, form, change):
+        # Changing a default route makes it the company's own, a place of the
+        # plan's limit: checked by the gates' formset, and again here at the write.
+        customising = change and (
+            getattr(obj, "_customising", False) or getattr(obj, "_route_fields_changed", False)
+        )
+        if not customising:
+            return super().save_model(request, obj, form, change)
+        with services.route_customising(obj):
+            super().save_model(request, obj, form, change)
+
+    # POST only: the admin base answers a GET with "Reset to default …?" and a button.
+    @action(description=_("Reset to default"), url_path="reset", permissions=["change"])
+    def reset_to_default(self, request, object_id):
+        route = self.get_object(request, object_id)
+        if route is None:
+            raise Http404
+        if route.is_default:
+            messages.info(request, _("This route is already the default one."))
+        else:
+            try:
+                services.route_reset_to_default(route=route)
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(
+                    request,
+                    _("The route is back to its default gates and no longer counts as customised."),
+                )
+        return HttpResponseRedirect(reverse("admin:approvals_route_change", args=[route.pk]))
+
+    @display(description=_("customised"), boolean=True)
+    def customised(self, obj):
+        return not obj.is_default
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("gates")

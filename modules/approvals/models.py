@@ -81,6 +81,9 @@ class Route(TenantModel):
 
     kind = models.CharField(_("request kind"), max_length=16, choices=kind_choices)
     name = models.CharField(_("name"), max_length=120)
+    # The kind's default chain, as made for the company (services/routes.py):
+    # a plan's "approval routes" limit counts only routes the company changed.
+    is_default = models.BooleanField(_("default route"), default=False, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

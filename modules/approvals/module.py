@@ -14,10 +14,19 @@ from opsplatform.contract import (
 
 
 def approval_routes(tenant) -> int:
-    """Routes the company has set up (called in its context)."""
+    """Routes the company has customised (called in its context).
+
+    Every kind always has a route: its default chain, made on first use
+    (services/routes.py). Those are not counted, only the ones changed since.
+    """
     from modules.approvals.models import Route
 
-    return Route.objects.count()
+    return Route.objects.filter(is_default=False).count()
+
+
+def is_custom_route(route) -> bool:
+    """A new route counts unless it is a kind's default chain."""
+    return not route.is_default
 
 
 def _item(title, icon: str, url: str, order: int, permission: str, **extra) -> SidebarItem:
@@ -83,10 +92,19 @@ MODULE = Module(
     scripts=("approvals/inbox_badge.js",),
     demo="modules.approvals.demo.seed",
     feature=Feature(code="approvals", label=_("Approvals")),
-    # Shown on the billing page only: every kind of request gets its default
-    # route on first use (services/routes.py), so refusing a new route would
-    # refuse a request, not a set-up (docs/billing.md, "Limits").
-    limits=(Limit(code="approvals.routes", label=_("Approval routes"), count=approval_routes),),
+    # Customised routes only: a default route never counts, so a request is
+    # never refused for its route. Turning a default route into a custom one
+    # is an edit, checked by the route admin itself (admin.py); a reset to the
+    # default frees the place (docs/billing.md, "Limits").
+    limits=(
+        Limit(
+            code="approvals.routes",
+            label=_("Custom approval routes"),
+            count=approval_routes,
+            consumed_by=("approvals.Route",),
+            consumes=is_custom_route,
+        ),
+    ),
     activity=(
         ActivityKind(code="approvals.submitted", label=_("A request was submitted")),
         ActivityKind(code="approvals.approved", label=_("A gate approved a request")),

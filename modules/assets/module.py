@@ -75,5 +75,6 @@ MODULE = Module(
             "assets.view_supplier",
         ),
     ),
+    demo="modules.assets.demo.seed",
     feature=Feature(code="assets", label=_("Assets")),
 )

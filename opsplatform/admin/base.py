@@ -471,6 +471,14 @@ class LandlordModelAdmin(
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except LimitReached as refused:
+            # A company's own plan caps what is stored for it (its logo, say), even
+            # when platform staff upload it; the save was rolled back.
+            return refusal(request, self, " ".join(refused.messages), status=409)
+
 
 __all__ = [
     "LandlordModelAdmin",

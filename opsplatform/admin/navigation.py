@@ -57,7 +57,7 @@ def compose(site: str, request) -> list[dict]:
     def entry_of(module, item) -> dict:
         entry = _entry(item)
         locked = item_lock(module, item, tenant) if entry["link"] is not None else None
-        return entry if locked is None else locked_entry(entry, locked, request)
+        return entry if locked is None else locked_entry(entry, locked, request, module)
 
     navigation = []
     for group in groups:

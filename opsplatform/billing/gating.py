@@ -20,11 +20,16 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from opsplatform.contract import features as contract_features
 from opsplatform.contract.declarations import Feature, Module, SidebarItem
-from opsplatform.contract.registry import installed_modules, plan_features
+from opsplatform.contract.registry import (
+    installed_modules,
+    module_needs,
+    plan_features,
+)
 
 UPGRADE_STATUS = 402  # Payment Required: the address exists, the plan does not reach it
 
@@ -56,9 +61,11 @@ def first_locked(tenant, codes) -> Feature | None:
 
 
 def module_lock(module: Module | None, tenant) -> Feature | None:
-    if module is None or module.feature is None or tenant is None:
+    """The first feature ``module`` needs that the plan lacks: its own, or that of a
+    module it requires (``registry.module_needs``), since it cannot work without it."""
+    if module is None or tenant is None:
         return None
-    return first_locked(tenant, [module.feature.code])
+    return first_locked(tenant, module_needs(module))
 
 
 def item_lock(module: Module, item: SidebarItem, tenant) -> Feature | None:
@@ -127,17 +134,27 @@ def request_app_labels(request) -> list[str]:
     return labels
 
 
+def request_modules(request) -> list[Module]:
+    """The declared modules whose addresses this request reaches."""
+    return [m for m in map(_module_named, request_app_labels(request)) if m is not None]
+
+
+def request_needs(request) -> tuple[str, ...]:
+    """Every plan feature this request needs: each of its modules' (with the modules
+    they require, ``registry.module_needs``), then its URL name's extra flag."""
+    match = request.resolver_match
+    codes = [code for module in request_modules(request) for code in module_needs(module)]
+    if match is not None:
+        codes.append(_url_features().get(match.view_name, ""))
+    return tuple(code for code in dict.fromkeys(codes) if code)
+
+
 def request_lock(request) -> Feature | None:
     """The plan feature this workspace request needs and the company lacks, if any."""
     tenant = getattr(request, "tenant", None)
-    match = request.resolver_match
-    if tenant is None or match is None:
+    if tenant is None or request.resolver_match is None:
         return None
-    for label in request_app_labels(request):
-        locked = module_lock(_module_named(label), tenant)
-        if locked is not None:
-            return locked
-    return first_locked(tenant, [_url_features().get(match.view_name, "")])
+    return first_locked(tenant, request_needs(request))
 
 
 # -- the upgrade page ------------------------------------------------------------------
@@ -149,12 +166,18 @@ def sees_billing(request) -> bool:
     return rule(request)
 
 
-def billing_url(request, code: str = "") -> str | None:
-    """The billing page's upgrade address (or the billing page), for owners and finance."""
-    query = f"?feature={code}" if code else ""
+def _query(code: str, module: str = "") -> str:
+    pairs = {key: value for key, value in (("feature", code), ("module", module)) if value}
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
+def billing_url(request, code: str = "", module: str = "") -> str | None:
+    """The billing page's upgrade address (or the billing page), for owners and finance.
+    ``module`` names the module a locked sidebar item is of, so that the upgrade page
+    offers a plan with everything that module needs, not only the missing ``code``."""
     for name in ("admin:billing_upgrade", "admin:billing"):
         try:
-            return reverse(name) + query
+            return reverse(name) + _query(code, module)
         except NoReverseMatch:
             continue
     return None
@@ -168,19 +191,48 @@ def billing_page_url(code: str) -> str | None:
         return None
 
 
+def _asked_modules(request) -> list[Module]:
+    """The modules the upgrade page is about: the request's own (a locked address),
+    or the one the upgrade address names (``?module=``, from a locked sidebar item)."""
+    asked = _module_named(request.GET.get("module"))
+    return request_modules(request) + ([asked] if asked is not None else [])
+
+
 def upgrade_context(request, feature: Feature) -> dict:
     from opsplatform.billing.selectors import plan_with_feature
 
-    plan = plan_with_feature(feature.code)
+    modules = _asked_modules(request)
+    needs = [*request_needs(request), *(code for m in modules for code in module_needs(m))]
+    # The plan to offer has all the module needs, not only the feature it lacks
+    # first: a plan with approvals but not projects would not open projects.
+    plan = plan_with_feature(feature.code, also=needs)
+    # Locked by a module it requires (projects without approvals): say so.
+    needed_by = next(
+        (
+            m
+            for m in modules
+            if feature.code in module_needs(m)
+            and (m.feature is None or m.feature.code != feature.code)
+        ),
+        None,
+    )
     may_pay = sees_billing(request)
     if plan is None:
         offer = _("No plan we offer includes it yet; contact us to add it.")
     else:
         offer = _("The %(plan)s plan includes it.") % {"plan": plan.name}
+    if needed_by is None:
+        headline = _("%(feature)s is not in your company's plan") % {"feature": feature.label}
+    else:
+        headline = _("%(module)s needs %(feature)s, which is not in your company's plan") % {
+            "module": needed_by.label,
+            "feature": feature.label,
+        }
     return {
         "feature": feature,
         "plan": plan,
-        "headline": _("%(feature)s is not in your company's plan") % {"feature": feature.label},
+        "needed_by": needed_by,
+        "headline": headline,
         "offer": offer,
         # The billing page itself (the sidebar's lock leads here, to this page).
         "billing_url": billing_page_url(feature.code) if may_pay else None,
@@ -233,13 +285,13 @@ def upgrade_page(request):
 # -- the sidebar -----------------------------------------------------------------------
 
 
-def locked_entry(entry: dict, feature: Feature, request) -> dict:
+def locked_entry(entry: dict, feature: Feature, request, module: Module | None = None) -> dict:
     """A sidebar entry shown locked: greyed, a lock, linking to the upgrade page
-    (owners and finance) or to its own address, which answers the upgrade page."""
+    (owners and finance) or to its own address, which answers the upgrade page.
+    ``module`` is the item's, named on the upgrade address (see ``billing_url``)."""
     locked = {k: v for k, v in entry.items() if k not in ("badge", "badge_class")}
-    locked["link"] = (billing_url(request, feature.code) if sees_billing(request) else None) or (
-        entry["link"]
-    )
+    upgrade = billing_url(request, feature.code, module.name if module else "")
+    locked["link"] = (upgrade if sees_billing(request) else None) or entry["link"]
     locked["title"] = format_html(
         '<span class="opacity-50" data-locked-feature="{}">{}</span>', feature.code, entry["title"]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from opsplatform.billing.models import Plan, Subscription
-from opsplatform.contract.registry import plan_limits
+from opsplatform.contract.registry import feature_needs, plan_limits
 
 
 def subscription_of(tenant) -> Subscription | None:
@@ -30,12 +30,20 @@ def plan_lifting(code: str, needed: int) -> Plan | None:
     return None
 
 
-def plan_with_feature(code: str) -> Plan | None:
-    """The lowest offered plan that includes feature ``code``."""
+def plan_with_features(codes) -> Plan | None:
+    """The lowest offered plan that includes every feature of ``codes``."""
+    codes = list(codes)
     for plan in Plan.objects.filter(is_public=True).order_by("tier"):
-        if plan.has_feature(code):
+        if all(plan.has_feature(code) for code in codes):
             return plan
     return None
+
+
+def plan_with_feature(code: str, *, also=()) -> Plan | None:
+    """The lowest offered plan with which feature ``code`` works: it includes ``code``
+    and all it needs (``registry.feature_needs``: the features of the module
+    declaring it and of the modules that one requires), and any codes in ``also``."""
+    return plan_with_features(dict.fromkeys((*feature_needs(code), *also)))
 
 
 def limit_label(code: str):

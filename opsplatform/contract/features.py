@@ -6,6 +6,8 @@ company's plan (docs/billing.md).
 
 from __future__ import annotations
 
+from opsplatform.contract.registry import module_needs
+
 
 def feature_enabled(tenant, code: str) -> bool:
     from opsplatform.billing.entitlements import feature_enabled as plan_has
@@ -14,7 +16,9 @@ def feature_enabled(tenant, code: str) -> bool:
 
 
 def module_enabled(module, tenant) -> bool:
-    """A module without a feature code is always on (the kernel's own parts)."""
-    if module.feature is None or tenant is None:
+    """Whether the plan has every feature ``module`` needs: its own and those of the
+    modules it requires (a module cannot work without them). A module needing none
+    is always on (the kernel's own parts)."""
+    if tenant is None:
         return True
-    return feature_enabled(tenant, module.feature.code)
+    return all(feature_enabled(tenant, code) for code in module_needs(module))

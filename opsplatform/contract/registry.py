@@ -163,6 +163,49 @@ def plan_features() -> list[Feature]:
     ]
 
 
+def required_modules(module: Module | str) -> list[Module]:
+    """Every installed module ``module`` cannot work without: the ones it names in
+    ``requires``, theirs, and so on (never itself), in ``INSTALLED_APPS`` order."""
+    by_name = {m.name: m for m in discover()}
+    start = by_name.get(module) if isinstance(module, str) else module
+    seen: set[str] = set()
+    waiting = list(start.requires) if start is not None else []
+    while waiting:
+        name = waiting.pop()
+        if name in seen or name not in by_name:  # a cycle; or not installed (refused at start)
+            continue
+        seen.add(name)
+        waiting.extend(by_name[name].requires)
+    own = start.name if start is not None else None
+    return [m for m in by_name.values() if m.name in seen and m.name != own]
+
+
+def module_needs(module: Module | str) -> tuple[str, ...]:
+    """The plan features a module needs to work: its own, then each required
+    module's (``required_modules``). A module without one needs none of its own."""
+    found = get_module(module) if isinstance(module, str) else module
+    if found is None:
+        return ()
+    codes = [m.feature.code for m in (found, *required_modules(found)) if m.feature]
+    return tuple(dict.fromkeys(codes))
+
+
+def feature_needs(code: str) -> tuple[str, ...]:
+    """Every feature a plan needs for feature ``code`` to be of use: ``code``, then
+    the needs of the module declaring it (for an extra flag, the module's own
+    feature too). A code no module declares needs only itself."""
+    module = next(
+        (
+            m
+            for m in discover()
+            if code in {f.code for f in ((m.feature,) if m.feature else ()) + m.features}
+        ),
+        None,
+    )
+    needed = (code, *(module_needs(module) if module is not None else ()))
+    return tuple(dict.fromkeys(needed))
+
+
 def plan_limits() -> list[Limit]:
     return [limit for module in discover() for limit in module.limits]
 

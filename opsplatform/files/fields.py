@@ -19,6 +19,7 @@ owner are code, not schema, and changing them needs no migration.
 
 from __future__ import annotations
 
+import math
 import secrets
 import unicodedata
 
@@ -31,8 +32,10 @@ from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from opsplatform.billing.entitlements import check_capacity
 from opsplatform.files import types as file_types
 from opsplatform.files.uploads import OversizedUpload
+from opsplatform.tenancy.context import get_current_tenant
 
 MB = 1024 * 1024
 ORIGINAL_NAME_MAX = 255
@@ -72,6 +75,23 @@ def check_upload(upload, field: PrivateFileMixin) -> file_types.FileType:
     if kind is None:
         raise wrong_type_error(field.types)
     return kind
+
+
+STORAGE_LIMIT = "files.storage_mb"
+
+
+def check_storage(tenant, upload) -> None:
+    """Refuse (``LimitReached``) an upload that would take ``tenant`` past its
+    plan's file storage (docs/billing.md, "File storage").
+
+    Counted in whole megabytes, rounded up, like the use: a 10-byte file adds 1.
+    Without a cap nothing is walked (``check_capacity`` returns first), so an
+    unlimited plan pays nothing per upload.
+    """
+    size = getattr(upload, "size", None)
+    if tenant is None or not size:
+        return
+    check_capacity(tenant, STORAGE_LIMIT, math.ceil(size / MB))
 
 
 def clean_original_name(name: str) -> str:
@@ -126,6 +146,7 @@ class PrivateFieldFileMixin:
         # FileField.pre_save), so none can store an unchecked type or a chosen name.
         field = self.field
         kind = check_upload(content, field)
+        check_storage(self._tenant(), content)
         if field.name_field:
             setattr(self.instance, field.name_field, clean_original_name(name))
         stored = field.random_name(self.instance, kind)
@@ -136,6 +157,18 @@ class PrivateFieldFileMixin:
             self.instance.save()
 
     save.alters_data = True
+
+    def _tenant(self):
+        """The company the file is stored for (its folder), or None before it has an id."""
+        tenant_id = self.field.tenant_id_of(self.instance)
+        if tenant_id is None:
+            return None
+        current = get_current_tenant()
+        if current is not None and current.pk == tenant_id:
+            return current  # its plan is read once per request
+        if hasattr(self.instance, "tenant_id"):
+            return self.instance.tenant
+        return self.instance  # the tenant row itself (its logo)
 
 
 class PrivateFieldFile(PrivateFieldFileMixin, FieldFile):
@@ -148,7 +181,9 @@ class PrivateImageFieldFile(PrivateFieldFileMixin, ImageFieldFile):
 
 class PrivateFormFieldMixin:
     """The form side: a clear error for an upload past the limit (the upload
-    handler stopped storing it) or of a type not allowed."""
+    handler stopped storing it), of a type not allowed, or past the plan's file
+    storage. A form has no row, so the company is the current one; a form with
+    none (the landlord's) is checked at the write, ``FieldFile.save``."""
 
     def __init__(self, *args, private_field=None, **kwargs):
         self.private_field = private_field
@@ -163,6 +198,8 @@ class PrivateFormFieldMixin:
         value = super().clean(data, initial)
         if value and not isinstance(value, FieldFile) and hasattr(value, "read"):
             check_upload(value, self.private_field)
+            # LimitReached is a ValidationError: a field error, nothing stored.
+            check_storage(get_current_tenant(), value)
         return value
 
 

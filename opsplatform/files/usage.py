@@ -2,8 +2,9 @@
 
 Every private file of a company is stored under ``tenants/<id>/`` (fields.py),
 so its use is the size of that folder in the storage, whatever module the
-files belong to. No table records sizes, so this walks the folder: it is read
-for the billing page's meter, not on every upload.
+files belong to. No table records sizes, so this walks the folder: for the
+billing page's meter, and for each upload while the plan caps storage
+(fields.py, ``check_storage``; an unlimited plan never walks it).
 """
 
 from __future__ import annotations

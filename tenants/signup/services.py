@@ -104,6 +104,9 @@ def signup_complete(*, pending: PendingSignup):
         slug=verdict.subdomain,
         default_language=language,
         owner_email=user.email,
+        # The owner is on the sign-up page and goes straight to the invitation;
+        # the verification email already holds the way back (its link leads on).
+        send_invitation=False,
     )
     subscription_assign(
         tenant=tenant,

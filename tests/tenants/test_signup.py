@@ -183,8 +183,9 @@ def test_the_whole_flow_ends_with_the_owner_in_the_new_workspace(
     assert subscription.plan.code == "growth"
     assert subscription.status == Subscription.Status.TRIALING
     assert subscription.stripe_customer == ""  # no card, no Stripe customer
-    # The owner's invitation also went out by email, in case this tab is closed.
-    assert [m.subject for m in mail.outbox][-1] == "You are invited to join Initech"
+    # Only the verification email: the owner goes straight on to the invitation,
+    # and that email's link leads there again (no "invited you" email).
+    assert [m.subject for m in mail.outbox] == ["Confirm your email to create Initech's workspace"]
 
     workspace = Client(HTTP_HOST="initech.localhost")
     page = workspace.get(invite["path"])
@@ -203,6 +204,37 @@ def test_the_whole_flow_ends_with_the_owner_in_the_new_workspace(
     home = workspace.get("/admin/")
     assert home.status_code == 200
     assert "Initech" in home.content.decode()
+
+
+def test_a_sign_up_sends_exactly_the_verification_email_and_queues_no_invitation(
+    root, django_capture_on_commit_callbacks
+):
+    from opsplatform.outbox.models import OutboxMessage
+
+    path = signed_up_link(root)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert root.post(path).status_code == 302
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == "Confirm your email to create Initech's workspace"
+    tenant = Tenant.objects.get(slug="initech")
+    with tenant_context(tenant):
+        assert Invitation.objects.filter(email="peter@initech.test").exists()
+        assert not OutboxMessage.objects.filter(handler=tenant_services.INVITATION_EMAIL).exists()
+
+
+def test_a_company_platform_staff_create_still_emails_its_owner_the_invitation(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant_services.tenant_create(
+            name="Initech", slug="initech", owner_email="bill@initech.test"
+        )
+
+    (message,) = mail.outbox
+    assert message.to == ["bill@initech.test"]
+    assert message.subject == "You are invited to join Initech"
+    assert "The platform team invited you" in message.body
 
 
 def test_the_trial_is_fourteen_days_of_growth_from_the_moment_of_verification(root):

@@ -26,8 +26,11 @@ from modules.approvals.services.requests import (
 )
 from modules.approvals.services.routes import (
     PreviewGate,
+    route_customise_refusal,
+    route_customising,
     route_for,
     route_preview,
+    route_reset_to_default,
     routes_ensure_defaults,
 )
 from opsplatform.refusals import Refused
@@ -49,8 +52,11 @@ __all__ = [
     "request_save",
     "request_submit",
     "requests_approve",
+    "route_customise_refusal",
+    "route_customising",
     "route_for",
     "route_preview",
+    "route_reset_to_default",
     "routes_ensure_defaults",
     "sla_sweep",
 ]

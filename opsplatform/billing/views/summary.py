@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from opsplatform.billing.entitlements import entitlement
 from opsplatform.billing.models import Invoice, Plan, Subscription
 from opsplatform.billing.selectors import subscription_of
-from opsplatform.contract.registry import installed_modules, limit_usage, plan_features
+from opsplatform.contract.registry import (
+    installed_modules,
+    limit_usage,
+    module_needs,
+    plan_features,
+)
 
 INVOICES_SHOWN = 24
 NEAR = 80  # percent of a cap from which a meter warns
@@ -50,12 +55,12 @@ class FeatureRow:
     offered_in: Plan | None  # the lowest higher tier that adds it
 
 
-def _limit_features() -> dict[str, str]:
-    """Each limit's module feature (a limit of a locked module reads as locked)."""
+def _limit_needs() -> dict[str, tuple[str, ...]]:
+    """Each limit's module's needs (``registry.module_needs``): a limit of a locked
+    module, or of one whose required module is locked, reads as locked."""
     return {
-        limit.code: module.feature.code
+        limit.code: module_needs(module)
         for module in installed_modules()
-        if module.feature
         for limit in module.limits
     }
 
@@ -64,11 +69,10 @@ def meters(tenant, plan: Plan | None) -> list[Meter]:
     from opsplatform.contract.registry import plan_limits
 
     used = limit_usage(tenant)
-    features = _limit_features()
+    needs = _limit_needs()
     found = []
     for limit in plan_limits():
-        feature = features.get(limit.code)
-        locked = plan is not None and feature is not None and not plan.has_feature(feature)
+        locked = plan is not None and not all(map(plan.has_feature, needs.get(limit.code, ())))
         found.append(
             Meter(
                 code=limit.code,

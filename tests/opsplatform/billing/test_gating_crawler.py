@@ -1,15 +1,18 @@
 """Feature gating (issue 13) for every module's declared feature: on a plan that
 lacks it, the module shows locked in the sidebar and every address of each of
 its registered admins (lists, forms, history, exports, imports, the pages it
-mounts, its actions) answers the upgrade page with 402; with the feature, the
-same screens open. Modules, admins and routes come from the registries."""
+mounts, its actions) answers the upgrade page with 402, and every module that
+requires it is locked with it; with the feature, the same screens open. Modules, admins and routes come from the registries."""
 
 from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
 
 from opsplatform.admin import tenant_site
+from opsplatform.contract.registry import installed_modules, required_modules
 from opsplatform.tenancy import tenant_context
 from tests.opsplatform.billing.gating_walk import (
     admin_addresses,
@@ -35,6 +38,18 @@ def sidebar_items(client) -> list[dict]:
     ]
 
 
+def dependents_of(module) -> list:
+    """The installed modules that require ``module``, directly or not (the registry's
+    ``required_modules``)."""
+    return [m for m in installed_modules() if module.name in {r.name for r in required_modules(m)}]
+
+
+def locked_module(item: dict) -> str:
+    """The module a locked sidebar item is of, as its upgrade address names it (the
+    tests sign in as the owner, whom the lock sends to the upgrade page)."""
+    return parse_qs(urlsplit(item["link"]).query).get("module", [""])[0]
+
+
 @pytest.mark.parametrize("module", gated_modules(), ids=lambda m: m.name)
 def test_a_module_the_plan_lacks_is_locked_everywhere(module, tenant_a, owner_a, client_for):
     rows = make_rows(tenant_site, tenant_a)
@@ -42,14 +57,20 @@ def test_a_module_the_plan_lacks_is_locked_everywhere(module, tenant_a, owner_a,
     put_on(tenant_a, low)
     client = client_for(tenant_a, owner_a)
 
-    # The sidebar still lists the module's items, each locked, none of the others.
+    # The sidebar still lists the module's items, each locked, and those of every
+    # module that requires it (it cannot work without it), none of the others.
+    dependents = dependents_of(module)
     items = sidebar_items(client)
-    titles = {str(i.title) for i in module.items}
+    titles = {str(i.title) for m in (module, *dependents) for i in m.items}
     mine = [i for i in items if i.get("locked_feature") == module.feature.code]
-    assert mine, f"{module.name}: no locked item in the sidebar"
     assert all("lock" in i.get("icon_template", "") for i in mine)
     assert not [i for i in items if i.get("locked_feature") not in (None, module.feature.code)]
     assert len(mine) <= len(titles)
+    locked_modules = {locked_module(i) for i in mine}
+    for locked in (module, *dependents):
+        if locked.items:
+            assert locked.name in locked_modules, f"{locked.name}: no locked item in the sidebar"
+    assert locked_modules <= {m.name for m in (module, *dependents)}
 
     walked = 0
     for model, model_admin in admins_of(module):
@@ -69,9 +90,10 @@ def test_a_module_the_plan_lacks_is_locked_everywhere(module, tenant_a, owner_a,
             assert model._default_manager.filter(pk=row.pk).exists()
     assert walked >= 4 * len(admins_of(module))
 
-    # The app's own index, too.
-    response = client.get(reverse("admin:app_list", args=[module.name]))
-    assert upgrade_shown(response, module.feature)
+    # The app's own index, too; and those of the modules that require it.
+    for locked in (module, *dependents):
+        response = client.get(reverse("admin:app_list", args=[locked.name]))
+        assert upgrade_shown(response, module.feature), locked.name
 
 
 @pytest.mark.parametrize("module", gated_modules(), ids=lambda m: m.name)
