@@ -4,7 +4,10 @@ schedule and custody history, the seconds of the month's depreciation run for
 all assets, and the register valued at a date (queries, seconds). Prints
 figures; asserts nothing.
 
-    python bench/assets.py [--assets 50000] [--repeat 9]
+    python bench/assets.py [--assets 50000] [--repeat 9] [--reuse]
+
+``--reuse`` measures on the newest ``assets-…`` company an earlier run built in
+the same database (its month run then posts what that company has not posted).
 
 PostgreSQL (DATABASE_URL, default the scratch ``opsplatform_bench``) as the
 application's role under row-level security, DEBUG off, as bench/admin_pages.py,
@@ -133,6 +136,20 @@ def build(tenant, count: int, last_month: date) -> Asset:
     return one
 
 
+def reused():
+    """The newest company an earlier run built (or None)."""
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.filter(slug__startswith="assets-").order_by("-pk").first()
+    if tenant is None:
+        return None
+    client = Client(HTTP_HOST=f"{tenant.slug}.localhost")
+    client.force_login(User.objects.get(email=f"fin@{tenant.slug}.test"))
+    with tenant_context(tenant):
+        one = Assignment.objects.order_by("pk").first().asset
+    return tenant, client, one
+
+
 def measure_page(client, url: str, repeat: int) -> tuple[int, float]:
     client.get(url)  # warm the caches
     timings, queries = [], 0
@@ -151,12 +168,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--assets", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
-    tenant = _setup.fresh_tenant("assets")
-    client = finance_client(tenant)
     last_month = add_months(month_start(timezone.localdate()), -1)
-    one = build(tenant, args.assets, last_month)
+    found = reused() if args.reuse else None
+    if found:
+        tenant, client, one = found
+        print(f"  reusing {tenant.slug}")
+    else:
+        tenant = _setup.fresh_tenant("assets")
+        client = finance_client(tenant)
+        one = build(tenant, args.assets, last_month)
 
     print(f"\n{'what':<55} {'queries':>7}  {'median ms':>9}")
     pages = [
