@@ -117,10 +117,12 @@ def schedule(
     units_by_month: dict[date, Decimal] | None = None,
     opening_book_value: Decimal | None = None,
     from_period: date | None = None,
+    until: date | None = None,
 ) -> list[Month]:
     """The whole monthly schedule of ``basis`` (the rules are in the module's
     docstring). ``units_by_month`` is for units of production: units used per
-    month, keyed by any day of the month."""
+    month, keyed by any day of the month. ``until``: only the months up to its
+    month (the same months, not computed past it: the month run needs no more)."""
     cost = _money(basis.cost, "cost")
     salvage = _money(basis.salvage, "salvage")
     if cost < 0 or salvage < 0:
@@ -138,16 +140,18 @@ def schedule(
     restart = None if from_period is None else month_start(from_period)
 
     if basis.method == UNITS_OF_PRODUCTION:
-        return _units_of_production(basis, book, salvage, units_by_month or {}, restart)
+        return _units_of_production(basis, book, salvage, units_by_month or {}, restart, until)
     if basis.method == DECLINING_BALANCE:
         if basis.rate is None:
             raise ValueError("Declining balance needs a rate.")
         if _money(basis.rate, "rate") < 0:
             raise ValueError("The declining rate cannot be negative.")
-    return _by_time(basis, book, salvage, restart)
+    return _by_time(basis, book, salvage, restart, until)
 
 
-def _by_time(basis: Basis, book: Decimal, salvage: Decimal, restart: date | None) -> list[Month]:
+def _by_time(
+    basis: Basis, book: Decimal, salvage: Decimal, restart: date | None, until: date | None
+) -> list[Month]:
     """Straight line and declining balance: a fixed run of months."""
     if basis.life_months == 0 or book <= salvage:
         return []
@@ -169,7 +173,8 @@ def _by_time(basis: Basis, book: Decimal, salvage: Decimal, restart: date | None
 
     months: list[Month] = []
     accumulated = ZERO
-    for index in range(skip, length):
+    stop = length if until is None else min(length, months_between(first, until) + 1)
+    for index in range(skip, stop):
         share = first_month_share(basis.start) if index == 0 and partial else Decimal(1)
         left = book - salvage
         if index == length - 1:
@@ -192,6 +197,7 @@ def _units_of_production(
     salvage: Decimal,
     units_by_month: dict[date, Decimal],
     restart: date | None,
+    until: date | None = None,
 ) -> list[Month]:
     if basis.total_units is None or _money(basis.total_units, "total units") <= 0:
         raise ValueError("Units of production needs total units above zero.")
@@ -215,6 +221,8 @@ def _units_of_production(
     accumulated = ZERO
     used_so_far = ZERO
     for period in sorted(units):
+        if until is not None and period > month_start(until):
+            break
         if units[period] == 0:
             continue
         used_so_far += units[period]

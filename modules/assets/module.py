@@ -78,6 +78,13 @@ MODULE = Module(
             "assets.view_depreciationentry",
         ),
         _item(
+            _("Asset reports"),
+            "summarize",
+            "admin:assets_reports_depreciation",
+            72,
+            "assets.view_asset_reports",
+        ),
+        _item(
             _("Import assets"),
             "upload_file",
             "admin:assets_import",

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateFilter
 
+from modules.assets.admin.reports import report_urls
 from modules.assets.models import DepreciationEntry
 from opsplatform.admin import TenantModelAdmin, tenant_site
 
@@ -41,3 +42,6 @@ class DepreciationEntryAdmin(TenantModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return report_urls(self) + super().get_urls()

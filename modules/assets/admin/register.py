@@ -15,6 +15,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import action, display
 
 from modules.assets.admin.custody_actions import CUSTODY_ACTIONS, CustodyActions
+from modules.assets.admin.depreciation_actions import DepreciationActions
 from modules.assets.admin.labels import print_labels, render_labels
 from modules.assets.forms import AssetForm
 from modules.assets.models import (
@@ -78,6 +79,10 @@ class CustodyInline(ReadOnlyInline):
     readonly_fields = fields
     ordering = ["-assigned_at", "-pk"]
 
+    def get_queryset(self, request):
+        # Each row shows its holder and names its asset: joined, not a query each.
+        return super().get_queryset(request).select_related("asset", "employee", "department")
+
 
 class EventInline(ReadOnlyInline):
     model = AssetEvent
@@ -85,6 +90,9 @@ class EventInline(ReadOnlyInline):
     fields = ["at", "action", "from_status", "to_status", "reason", "by"]
     readonly_fields = fields
     ordering = ["-at", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 class MeterReadingInline(TenantTabularInline):
@@ -99,12 +107,13 @@ class MeterReadingInline(TenantTabularInline):
 
 
 @admin.register(Asset, site=tenant_site)
-class AssetAdmin(CustodyActions, TenantModelAdmin):
+class AssetAdmin(CustodyActions, DepreciationActions, TenantModelAdmin):
     form = AssetForm
     resource_classes = [AssetResource]  # the export, with names (resources.py)
     actions = [print_labels]  # labels of the chosen assets (admin/labels.py)
     # Assign, Return, Transfer (admin/custody_actions.py), as the status allows.
-    actions_detail = [*CUSTODY_ACTIONS, "label"]
+    # Revalue, Dispose (admin/depreciation_actions.py); the label (admin/labels.py).
+    actions_detail = [*CUSTODY_ACTIONS, "revalue_asset", "dispose_asset", "label"]
     list_display = [
         "tag",
         "name",
@@ -134,6 +143,7 @@ class AssetAdmin(CustodyActions, TenantModelAdmin):
         "disposed_on",
         "disposal_kind",
         "disposal_gain",
+        "depreciation_schedule",  # admin/schedule.py
     ]
     inlines = [AssetFileInline, MeterReadingInline, CustodyInline, EventInline]
     fieldsets = [
@@ -153,6 +163,7 @@ class AssetAdmin(CustodyActions, TenantModelAdmin):
                 ]
             },
         ),
+        (_("Schedule"), {"fields": ["depreciation_schedule"], "classes": ["collapse"]}),
         (_("Notes"), {"fields": ["notes", "request_link"]}),
         (_("Disposal"), {"fields": [("disposed_on", "disposal_kind", "disposal_gain")]}),
     ]
@@ -164,6 +175,8 @@ class AssetAdmin(CustodyActions, TenantModelAdmin):
             fieldsets.insert(1, (_("Custom fields"), {"fields": form}))
         if obj is None or obj.status != AssetStatus.DISPOSED:
             fieldsets = [item for item in fieldsets if item[0] != _("Disposal")]
+        if obj is None:
+            fieldsets = [item for item in fieldsets if item[0] != _("Schedule")]
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):

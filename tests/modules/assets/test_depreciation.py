@@ -304,3 +304,20 @@ def test_the_module_loads_without_django():
         "assert not any(m.startswith('django') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("basis", "kwargs"),
+    [
+        (sl(start=date(2024, 2, 16)), {}),
+        (db(), {}),
+        (sl(), {"opening_book_value": D("5000"), "from_period": date(2025, 3, 1)}),
+        (UOP, {"units_by_month": UNITS}),
+    ],
+)
+@pytest.mark.parametrize("until", [date(2024, 1, 31), date(2025, 3, 15), date(2031, 1, 1)])
+def test_until_gives_the_same_months_up_to_its_month(basis, kwargs, until):
+    whole = schedule(basis, **kwargs)
+    assert schedule(basis, until=until, **kwargs) == [
+        m for m in whole if m.period <= month_start(until)
+    ]
