@@ -28,13 +28,15 @@ def test_the_owner_sees_usage_and_a_lock_previews_an_upgrade_and_a_webhook_moves
 ):
     with s.installed(settings) as stub:
         plans = s.make_plans()
-        # Seats capped at 3 on Starter (Growth: 50); projects only from Growth.
+        # Seats capped at 3 on Starter (Growth: 50); projects only from Growth (with
+        # the employees and approvals it needs, which both plans have).
+        base = ["employees", "approvals", "leave"]
         plans_load(
             [
-                {"code": "starter", "features": ["leave"], "limits": {"tenants.members": 3}},
+                {"code": "starter", "features": base, "limits": {"tenants.members": 3}},
                 {
                     "code": "growth",
-                    "features": ["leave", "projects"],
+                    "features": [*base, "projects"],
                     "limits": {"tenants.members": 50},
                 },
             ]
