@@ -156,9 +156,11 @@ class AssignPage(CustodyPage):
     heading = _("Assign %(asset)s")
     button = _("Assign")
     done = _("%(asset)s is assigned to %(holder)s.")
+    # Assign and transfer take the same form and differ only in the service.
+    service = staticmethod(custody.assign)
 
     def write(self, data):
-        return custody.assign(
+        return self.service(
             self.asset,
             employee=data["employee"],
             department=data["department"],
@@ -180,22 +182,11 @@ class ReturnPage(CustodyPage):
         )
 
 
-class TransferPage(CustodyPage):
-    form_class = HolderForm
+class TransferPage(AssignPage):
     heading = _("Transfer %(asset)s")
     button = _("Transfer")
     done = _("%(asset)s is transferred to %(holder)s.")
-
-    def write(self, data):
-        return custody.transfer(
-            self.asset,
-            employee=data["employee"],
-            department=data["department"],
-            expected_return=data["expected_return"],
-            condition=data["condition"],
-            photos=data["photos"],
-            by=self.request.user,
-        )
+    service = staticmethod(custody.transfer)
 
 
 class CustodyActions:
